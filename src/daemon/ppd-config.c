@@ -1,0 +1,327 @@
+/* ppd-config.c: the daemon's settings, from options, a config file and the environment.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppd-config"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "ppd-config.h"
+
+G_DEFINE_QUARK (ppd-config-error-quark, ppd_config_error)
+
+typedef enum
+{
+  SETTING_STRING,
+  SETTING_UINT,
+} SettingType;
+
+/* One table drives the defaults, the config file, the environment and the
+ * options, so --help, docs/operations.md and the code cannot disagree. */
+typedef struct
+{
+  const char  *name;        /* option --name, key name in the file */
+  const char  *group;       /* config file group */
+  const char  *env;         /* environment variable, or NULL */
+  SettingType  type;
+  gsize        offset;      /* into PpdConfig */
+  guint        size;        /* sizeof the field, for integers */
+  guint64      min;
+  guint64      max;
+  const char  *description;
+  const char  *arg;
+} Setting;
+
+#define UINT_SETTING(n, g, e, field, lo, hi, desc, a) \
+  { n, g, e, SETTING_UINT, offsetof (PpdConfig, field), sizeof (((PpdConfig *) 0)->field), lo, hi, desc, a }
+#define STRING_SETTING(n, g, e, field, desc, a) \
+  { n, g, e, SETTING_STRING, offsetof (PpdConfig, field), 0, 0, 0, desc, a }
+
+static const Setting settings[] = {
+  STRING_SETTING ("address", "daemon", "PAIRPAD_ADDRESS", address,
+                  N_("Address to listen on (default 127.0.0.1)"), N_("ADDRESS")),
+  UINT_SETTING ("port", "daemon", "PAIRPAD_PORT", port, 0, 65535,
+                N_("Port to listen on, 0 for any free port (default 8000)"), N_("PORT")),
+  STRING_SETTING ("database", "daemon", "PAIRPAD_DATABASE", database,
+                  N_("sqlite:///abs/path.db or postgresql://user:pass@host:port/db "
+                     "(default $XDG_DATA_HOME/pairpad/pairpad.db)"), N_("URL")),
+  UINT_SETTING ("max-frame-bytes", "limits", "PAIRPAD_MAX_FRAME_BYTES", limits.max_frame_bytes,
+                1024, 64 * 1024 * 1024, N_("Largest WebSocket frame accepted (default 1048576)"),
+                N_("BYTES")),
+  UINT_SETTING ("max-document-chars", "limits", "PAIRPAD_MAX_DOCUMENT_CHARS", max_document_chars,
+                1, G_MAXINT32, N_("Largest document, in code points (default 16777216)"),
+                N_("N")),
+  UINT_SETTING ("max-users-per-room", "limits", "PAIRPAD_MAX_USERS_PER_ROOM", max_users_per_room,
+                1, 100000, N_("Most sessions in one room (default 256)"), N_("N")),
+  UINT_SETTING ("max-ops-per-second", "limits", "PAIRPAD_MAX_OPS_PER_SECOND", max_ops_per_second,
+                1, 1000000, N_("Frames one connection may send per second (default 500)"), N_("N")),
+  UINT_SETTING ("max-send-queue-bytes", "limits", "PAIRPAD_MAX_SEND_QUEUE_BYTES",
+                max_send_queue_bytes, 65536, G_MAXINT32,
+                N_("Unsent bytes after which a client that stopped reading is dropped "
+                   "(default 16777216)"), N_("BYTES")),
+  UINT_SETTING ("ping-interval", "limits", "PAIRPAD_PING_INTERVAL", ping_interval_s, 1, 3600,
+                N_("Seconds between WebSocket pings (default 15)"), N_("SECONDS")),
+  UINT_SETTING ("idle-timeout", "limits", "PAIRPAD_IDLE_TIMEOUT", idle_timeout_s, 2, 86400,
+                N_("Seconds of silence (no frame, no pong) before a client is dropped (default 45)"),
+                N_("SECONDS")),
+  UINT_SETTING ("room-unload", "limits", "PAIRPAD_ROOM_UNLOAD", room_unload_s, 0, 86400,
+                N_("Seconds an empty room stays in memory (default 60)"), N_("SECONDS")),
+  UINT_SETTING ("snapshot-interval", "store", "PAIRPAD_SNAPSHOT_INTERVAL", snapshot_interval,
+                1, 1000000, N_("Ops between stored snapshots of a room (default 1000)"), N_("N")),
+  UINT_SETTING ("catchup-limit", "store", "PAIRPAD_CATCHUP_LIMIT", catchup_limit, 1, 10000000,
+                N_("Log entries a room keeps for reconnecting clients (default 10000)"), N_("N")),
+};
+
+static void
+setting_free_value (const Setting *s,
+                    PpdConfig     *config)
+{
+  if (s->type == SETTING_STRING)
+    g_clear_pointer ((char **) G_STRUCT_MEMBER_P (config, s->offset), g_free);
+}
+
+static gboolean
+setting_apply (const Setting  *s,
+               PpdConfig      *config,
+               const char     *value,
+               const char     *origin,
+               GError        **error)
+{
+  guint64 n;
+
+  if (s->type == SETTING_STRING)
+    {
+      setting_free_value (s, config);
+      *(char **) G_STRUCT_MEMBER_P (config, s->offset) = g_strdup (value);
+      return TRUE;
+    }
+
+  if (!g_ascii_string_to_unsigned (value, 10, s->min, s->max, &n, NULL))
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("%s: “%s” must be a whole number from %" G_GUINT64_FORMAT
+                     " to %" G_GUINT64_FORMAT ", not “%s”"),
+                   origin, s->name, s->min, s->max, value);
+      return FALSE;
+    }
+
+  switch (s->size)
+    {
+    case sizeof (guint32):
+      *(guint32 *) G_STRUCT_MEMBER_P (config, s->offset) = (guint32) n;
+      break;
+    case sizeof (guint64):
+      *(guint64 *) G_STRUCT_MEMBER_P (config, s->offset) = n;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  return TRUE;
+}
+
+char *
+ppd_config_dup_default_database (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "pairpad", "pairpad.db", NULL);
+
+  return g_strconcat ("sqlite://", path, NULL);
+}
+
+PpdConfig *
+ppd_config_new_default (void)
+{
+  PpdConfig *self = g_new0 (PpdConfig, 1);
+
+  self->address = g_strdup ("127.0.0.1");
+  self->port = 8000;
+  self->database = ppd_config_dup_default_database ();
+  pp_protocol_limits_init_default (&self->limits);
+  self->max_document_chars = PP_DOCUMENT_DEFAULT_MAX_LENGTH;
+  self->max_users_per_room = 256;
+  self->max_ops_per_second = 500;
+  self->max_send_queue_bytes = 16 * 1024 * 1024;
+  self->ping_interval_s = 15;
+  self->idle_timeout_s = 45;
+  self->room_unload_s = 60;
+  self->snapshot_interval = 1000;
+  self->catchup_limit = 10000;
+
+  return self;
+}
+
+void
+ppd_config_free (PpdConfig *self)
+{
+  if (self == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    setting_free_value (&settings[i], self);
+  g_free (self->config_file);
+  g_free (self);
+}
+
+static GKeyFile *
+load_key_file (const char  *explicit_path,
+               char       **found_path,
+               GError     **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (explicit_path != NULL)
+    {
+      if (!g_key_file_load_from_file (key_file, explicit_path, G_KEY_FILE_NONE, error))
+        {
+          g_prefix_error (error, "%s: ", explicit_path);
+          return NULL;
+        }
+      *found_path = g_strdup (explicit_path);
+      return g_steal_pointer (&key_file);
+    }
+
+  g_ptr_array_add (dirs, (gpointer) g_get_user_config_dir ());
+  for (const char * const *d = g_get_system_config_dirs (); *d != NULL; d++)
+    g_ptr_array_add (dirs, (gpointer) *d);
+  g_ptr_array_add (dirs, NULL);
+
+  if (g_key_file_load_from_dirs (key_file, "pairpad/pairpadd.conf",
+                                 (const char **) dirs->pdata, found_path,
+                                 G_KEY_FILE_NONE, &local_error))
+    return g_steal_pointer (&key_file);
+
+  if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND) ||
+      g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return NULL;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+static gboolean
+validate (PpdConfig  *self,
+          GError    **error)
+{
+  if (!g_str_has_prefix (self->database, "sqlite://") &&
+      !g_str_has_prefix (self->database, "postgresql://") &&
+      !g_str_has_prefix (self->database, "postgres://"))
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("database: “%s” is neither sqlite:///path nor postgresql://…"),
+                   self->database);
+      return FALSE;
+    }
+
+  if (self->idle_timeout_s <= self->ping_interval_s)
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("idle-timeout (%u s) must be longer than ping-interval (%u s)"),
+                   self->idle_timeout_s, self->ping_interval_s);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Precedence: options, then the config file, then PAIRPAD_* variables, then defaults. */
+PpdConfig *
+ppd_config_new_from_args (int        *argc,
+                          char     ***argv,
+                          gboolean   *exit_now,
+                          GError    **error)
+{
+  g_autoptr(PpdConfig) self = ppd_config_new_default ();
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  char *cli_values[G_N_ELEMENTS (settings)] = { NULL, };
+  g_autofree char *config_path = NULL;
+  gboolean version = FALSE;
+  gboolean ok = FALSE;
+  const GOptionEntry fixed_entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read settings from FILE (default: pairpad/pairpadd.conf in the config dirs)"),
+      N_("FILE") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &self->verbose, N_("Log debug messages"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+  };
+
+  *exit_now = FALSE;
+
+  g_array_append_vals (entries, fixed_entries, G_N_ELEMENTS (fixed_entries));
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      GOptionEntry entry = {
+        settings[i].name, 0, 0, G_OPTION_ARG_STRING, &cli_values[i],
+        settings[i].description, settings[i].arg,
+      };
+      g_array_append_val (entries, entry);
+    }
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+    _("Serves Pairpad rooms: a REST API and one WebSocket per room, with every edit\n"
+      "stored before it is acknowledged."));
+  g_option_context_set_description (context,
+    _("Settings come from the options, then the config file (groups [daemon], [limits]\n"
+      "and [store], keys named like the options), then PAIRPAD_* environment variables\n"
+      "(PAIRPAD_PORT, PAIRPAD_ADDRESS, PAIRPAD_DATABASE, PAIRPAD_MAX_FRAME_BYTES, …).\n"
+      "See docs/operations.md."));
+  g_option_context_add_main_entries (context, (GOptionEntry *) entries->data, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, error))
+    goto out;
+
+  if (version)
+    {
+      g_print ("pairpadd %s\n", PACKAGE_VERSION);
+      *exit_now = TRUE;
+      ok = TRUE;
+      goto out;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      const char *value = settings[i].env ? g_getenv (settings[i].env) : NULL;
+
+      if (value != NULL && *value != '\0' &&
+          !setting_apply (&settings[i], self, value, settings[i].env, error))
+        goto out;
+    }
+
+  key_file = load_key_file (config_path, &self->config_file, error);
+  if (key_file == NULL && error != NULL && *error != NULL)
+    goto out;
+
+  for (guint i = 0; key_file != NULL && i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *value = g_key_file_get_string (key_file, settings[i].group,
+                                                      settings[i].name, NULL);
+
+      if (value != NULL && !setting_apply (&settings[i], self, g_strstrip (value),
+                                           self->config_file, error))
+        goto out;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      if (cli_values[i] != NULL && !setting_apply (&settings[i], self, cli_values[i],
+                                                   "command line", error))
+        goto out;
+    }
+
+  ok = validate (self, error);
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    g_free (cli_values[i]);
+
+  return ok ? g_steal_pointer (&self) : NULL;
+}

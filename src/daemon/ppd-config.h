@@ -1,0 +1,52 @@
+/* ppd-config.h: the daemon's settings, from options, a config file and the environment.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <pairpad.h>
+
+G_BEGIN_DECLS
+
+/* Validated once at start-up; read-only afterwards. */
+typedef struct
+{
+  char             *address;
+  guint             port;
+  char             *database;            /* sqlite:///abs/path.db | postgresql://… */
+  char             *config_file;         /* the file that was read, or NULL */
+  gboolean          verbose;
+
+  PpProtocolLimits  limits;
+  gsize             max_document_chars;
+  guint             max_users_per_room;
+  guint             max_ops_per_second;  /* per connection, a burst of as many is allowed */
+  gsize             max_send_queue_bytes;
+  guint             ping_interval_s;
+  guint             idle_timeout_s;
+  guint             room_unload_s;
+  guint             snapshot_interval;   /* ops between snapshots */
+  guint             catchup_limit;       /* log entries a room keeps in memory for hello.v */
+} PpdConfig;
+
+#define PPD_CONFIG_ERROR (ppd_config_error_quark ())
+
+typedef enum
+{
+  PPD_CONFIG_ERROR_FAILED,
+  PPD_CONFIG_ERROR_INVALID,
+} PpdConfigError;
+
+GQuark      ppd_config_error_quark      (void);
+PpdConfig  *ppd_config_new_default      (void);
+PpdConfig  *ppd_config_new_from_args   (int          *argc,
+                                         char       ***argv,
+                                         gboolean     *exit_now,
+                                         GError      **error);
+void        ppd_config_free             (PpdConfig    *self);
+char       *ppd_config_dup_default_database (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdConfig, ppd_config_free)
+
+G_END_DECLS

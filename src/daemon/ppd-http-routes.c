@@ -1,0 +1,739 @@
+/* ppd-http-routes.c: the REST API and the room WebSocket endpoint.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppd-http-routes"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ppd-http-routes.h"
+#include "ppd-peer.h"
+
+/* Handlers never block: whatever needs the store or a room that is still
+ * loading pauses the message, holds a reference to it, and answers from the
+ * async callback. */
+
+#define ROOMS_PREFIX "/api/v1/rooms"
+#define DEFAULT_OPS_LIMIT 1000
+#define MAX_OPS_LIMIT 10000
+
+typedef enum
+{
+  ROUTE_ROOM,
+  ROUTE_OPS,
+  ROUTE_TEXT,
+  ROUTE_WS,
+} Route;
+
+typedef struct
+{
+  PpdContext        *context;
+  SoupServerMessage *msg;
+  GHashTable        *query;
+  Route              route;
+  PpdRoom           *room;
+} Request;
+
+static void
+request_free (Request *r)
+{
+  g_object_unref (r->context);
+  g_object_unref (r->msg);
+  g_clear_pointer (&r->query, g_hash_table_unref);
+  g_clear_object (&r->room);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static Request *
+request_new (PpdContext        *context,
+             SoupServerMessage *msg,
+             GHashTable        *query,
+             Route              route)
+{
+  Request *r = g_new0 (Request, 1);
+
+  r->context = g_object_ref (context);
+  r->msg = g_object_ref (msg);
+  r->query = query ? g_hash_table_ref (query) : NULL;
+  r->route = route;
+  /* A status must be set before returning: otherwise libsoup hands the
+   * message to the WebSocket handler registered on the same prefix, which
+   * answers 400. The real status replaces it before the unpause. */
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (msg);
+
+  return r;
+}
+
+static char *
+format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
+  g_autoptr(GDateTime) time = g_date_time_add (epoch, usec);
+
+  return g_date_time_format_iso8601 (time);
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonNode          *node)
+{
+  gsize n_bytes;
+  char *body = pp_json_to_string (node, &n_bytes);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, body, n_bytes);
+}
+
+static void
+respond_error (PpdContext        *context,
+               SoupServerMessage *msg,
+               guint              status,
+               PpProtocolError    code,
+               const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  ppd_metrics_count_error (ppd_context_get_metrics (context), code);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, pp_protocol_error_code_to_string (code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  respond_json (msg, status, node);
+}
+
+static void
+respond_room_error (PpdContext        *context,
+                    SoupServerMessage *msg,
+                    const GError      *error)
+{
+  if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND))
+    respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+                   "No such room");
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, PP_PROTOCOL_ERROR_INTERNAL,
+                   "The daemon is shutting down");
+  else
+    respond_error (context, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, PP_PROTOCOL_ERROR_INTERNAL,
+                   "The room could not be read; see the daemon's log");
+}
+
+/* Strict, bounded, non-negative integer from the query string. */
+static gboolean
+query_int (GHashTable  *query,
+           const char  *name,
+           gint64       fallback,
+           gint64       max,
+           gint64      *out,
+           GError     **error)
+{
+  const char *value = query ? g_hash_table_lookup (query, name) : NULL;
+  guint64 n;
+
+  if (value == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+
+  if (!g_ascii_string_to_unsigned (value, 10, 0, max, &n, NULL))
+    {
+      g_set_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                   "“%s” must be a whole number from 0 to %" G_GINT64_FORMAT, name, max);
+      return FALSE;
+    }
+
+  *out = n;
+  return TRUE;
+}
+
+/* POST /api/v1/rooms */
+
+static void
+on_room_created (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *created = NULL;
+  PpdRoomInfo *info;
+
+  info = ppd_room_registry_create_room_finish (PPD_ROOM_REGISTRY (source), result, &error);
+  if (info == NULL)
+    {
+      g_warning ("Cannot create a room: %s", error->message);
+      respond_error (r->context, r->msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                     PP_PROTOCOL_ERROR_INTERNAL, "The room could not be stored; try again");
+      soup_server_message_unpause (r->msg);
+      return;
+    }
+
+  created = format_time (info->created_at);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, info->id);
+  json_builder_set_member_name (builder, "language");
+  json_builder_add_string_value (builder, info->language);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, info->title);
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  g_info ("Created room %s", info->id);
+  soup_message_headers_replace (soup_server_message_get_response_headers (r->msg), "Location",
+                                strcmp (info->id, "") ? info->id : "");
+  respond_json (r->msg, SOUP_STATUS_CREATED, node);
+  soup_server_message_unpause (r->msg);
+  ppd_room_info_clear (info);
+  g_free (info);
+}
+
+/* An optional string member: absent → @fallback; wrong type or length → error. */
+static gboolean
+body_string (JsonObject  *object,
+             const char  *name,
+             const char  *fallback,
+             gsize        min_chars,
+             gsize        max_chars,
+             const char **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const char *value;
+  glong n_chars;
+
+  if (node == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                   "“%s” must be a string", name);
+      return FALSE;
+    }
+
+  value = json_node_get_string (node);
+  if (!pp_utf8_validate_unicode (value, -1, NULL))
+    {
+      g_set_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                   "“%s” is not valid Unicode", name);
+      return FALSE;
+    }
+
+  n_chars = g_utf8_strlen (value, -1);
+  if ((gsize) n_chars < min_chars || (gsize) n_chars > max_chars)
+    {
+      g_set_error (error, PP_PROTOCOL_ERROR,
+                   g_str_equal (name, "text") ? PP_PROTOCOL_ERROR_TOO_LARGE
+                                              : PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                   "“%s” must be %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " characters long",
+                   name, min_chars, max_chars);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+static void
+create_room (PpdContext        *context,
+             SoupServerMessage *msg)
+{
+  const PpdConfig *config = ppd_context_get_config (context);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *language = "plaintext";
+  const char *title = "";
+  const char *text = "";
+  gsize n_bytes;
+  const char *data = g_bytes_get_data (bytes, &n_bytes);
+
+  if (n_bytes > 0)
+    {
+      JsonObject *object;
+
+      root = pp_json_parse (data, n_bytes, config->limits.max_json_depth, &error);
+      if (root != NULL && !JSON_NODE_HOLDS_OBJECT (root))
+        g_set_error_literal (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                             "The body must be a JSON object");
+
+      if (error == NULL)
+        {
+          object = json_node_get_object (root);
+          if (body_string (object, "language", language, 1, config->limits.max_language_chars,
+                           &language, &error) &&
+              body_string (object, "title", title, 0, config->limits.max_title_chars,
+                           &title, &error))
+            body_string (object, "text", text, 0, config->max_document_chars, &text, &error);
+        }
+
+      if (error != NULL)
+        {
+          gboolean too_large = g_error_matches (error, PP_PROTOCOL_ERROR,
+                                                PP_PROTOCOL_ERROR_TOO_LARGE);
+
+          respond_error (context, msg,
+                         too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
+                         too_large ? PP_PROTOCOL_ERROR_TOO_LARGE : PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                         error->message);
+          return;
+        }
+    }
+
+  ppd_room_registry_create_room_async (ppd_context_get_registry (context), language, title, text,
+                                       NULL, on_room_created,
+                                       request_new (context, msg, NULL, ROUTE_ROOM));
+}
+
+/* GET /api/v1/rooms/{id} */
+
+static void
+on_room_read (PpdRoom    *room,
+              gint64      version,
+              const char *text,
+              gpointer    data)
+{
+  Request *r = data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *created = format_time (ppd_room_get_created_at (room));
+  g_autofree char *updated = format_time (ppd_room_get_updated_at (room));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, ppd_room_get_id (room));
+  json_builder_set_member_name (builder, "language");
+  json_builder_add_string_value (builder, ppd_room_get_language (room));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, ppd_room_get_title (room));
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_int_value (builder, version);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "updated_at");
+  json_builder_add_string_value (builder, updated);
+  json_builder_set_member_name (builder, "users");
+  json_builder_add_int_value (builder, ppd_room_get_n_users (room));
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  respond_json (r->msg, SOUP_STATUS_OK, node);
+  soup_server_message_unpause (r->msg);
+}
+
+/* GET /api/v1/rooms/{id}/ops */
+
+static void
+on_ops_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = ppd_store_get_ops_finish (PPD_STORE (source), result, &error);
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *ops;
+  JsonObject *object;
+
+  if (entries == NULL)
+    {
+      respond_room_error (r->context, r->msg, error);
+      soup_server_message_unpause (r->msg);
+      return;
+    }
+
+  ops = json_array_sized_new (entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    json_array_add_element (ops, pp_log_entry_to_json (g_ptr_array_index (entries, i), FALSE));
+
+  object = json_object_new ();
+  json_object_set_array_member (object, "ops", ops);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+
+  respond_json (r->msg, SOUP_STATUS_OK, node);
+  soup_server_message_unpause (r->msg);
+}
+
+/* GET /api/v1/rooms/{id}/text */
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = ppd_store_get_text_finish (PPD_STORE (source), result, &error);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 version;
+
+  if (text == NULL)
+    {
+      respond_room_error (r->context, r->msg, error);
+      soup_server_message_unpause (r->msg);
+      return;
+    }
+
+  version = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (r->msg), "pp-version"));
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_int_value (builder, version);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  respond_json (r->msg, SOUP_STATUS_OK, node);
+  soup_server_message_unpause (r->msg);
+}
+
+static void
+on_room_for_request (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  PpdStore *store = ppd_context_get_store (r->context);
+  PpdRoom *room;
+  gint64 since, limit, version;
+
+  r->room = ppd_room_registry_get_room_finish (PPD_ROOM_REGISTRY (source), result, &error);
+  if (r->room == NULL)
+    {
+      respond_room_error (r->context, r->msg, error);
+      soup_server_message_unpause (r->msg);
+      return;
+    }
+  /* Borrowed from the request, which the async calls below take over. */
+  room = r->room;
+
+  switch (r->route)
+    {
+    case ROUTE_ROOM:
+      ppd_room_read (room, on_room_read, g_steal_pointer (&r), (GDestroyNotify) request_free);
+      return;
+
+    case ROUTE_OPS:
+      if (!query_int (r->query, "since", 0, G_MAXINT64, &since, &error) ||
+          !query_int (r->query, "limit", DEFAULT_OPS_LIMIT, MAX_OPS_LIMIT, &limit, &error))
+        break;
+      if (since > ppd_room_get_version (r->room))
+        {
+          g_set_error (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_VERSION,
+                       "since %" G_GINT64_FORMAT " is newer than the room (version %"
+                       G_GINT64_FORMAT ")", since, ppd_room_get_version (r->room));
+          break;
+        }
+      ppd_store_get_ops_async (store, ppd_room_get_id (room), since, limit == 0 ? 1 : limit,
+                               NULL, on_ops_read, g_steal_pointer (&r));
+      return;
+
+    case ROUTE_TEXT:
+      if (!query_int (r->query, "v", ppd_room_get_version (r->room), G_MAXINT64, &version,
+                      &error))
+        break;
+      if (version > ppd_room_get_version (r->room))
+        {
+          g_set_error (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_VERSION,
+                       "v %" G_GINT64_FORMAT " is newer than the room (version %"
+                       G_GINT64_FORMAT ")", version, ppd_room_get_version (r->room));
+          break;
+        }
+      g_object_set_data (G_OBJECT (r->msg), "pp-version", GSIZE_TO_POINTER (version));
+      ppd_store_get_text_async (store, ppd_room_get_id (room), version, NULL, on_text_read,
+                                g_steal_pointer (&r));
+      return;
+
+    case ROUTE_WS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  respond_error (r->context, r->msg, SOUP_STATUS_BAD_REQUEST, error->code, error->message);
+  soup_server_message_unpause (r->msg);
+}
+
+/* Splits /api/v1/rooms/{id}[/ops|/text|/ws]; FALSE when it is none of those. */
+static gboolean
+parse_room_path (const char  *path,
+                 char       **id,
+                 Route       *route)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  if (!g_str_has_prefix (path, ROOMS_PREFIX "/"))
+    return FALSE;
+
+  parts = g_strsplit (path + strlen (ROOMS_PREFIX "/"), "/", 3);
+  n = g_strv_length (parts);
+  if (n == 0 || n > 2 || !ppd_room_id_is_valid (parts[0]))
+    return FALSE;
+
+  if (n == 1)
+    *route = ROUTE_ROOM;
+  else if (g_str_equal (parts[1], "ops"))
+    *route = ROUTE_OPS;
+  else if (g_str_equal (parts[1], "text"))
+    *route = ROUTE_TEXT;
+  else if (g_str_equal (parts[1], "ws"))
+    *route = ROUTE_WS;
+  else
+    return FALSE;
+
+  *id = g_strdup (parts[0]);
+  return TRUE;
+}
+
+static gboolean
+is_websocket_upgrade (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
+}
+
+static void
+rooms_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  PpdContext *context = data;
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *id = NULL;
+  Route route;
+
+  if (ppd_context_is_stopping (context))
+    {
+      respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, PP_PROTOCOL_ERROR_INTERNAL,
+                     "The daemon is shutting down");
+      return;
+    }
+
+  if (g_str_equal (path, ROOMS_PREFIX) || g_str_equal (path, ROOMS_PREFIX "/"))
+    {
+      if (g_str_equal (method, SOUP_METHOD_POST))
+        create_room (context, msg);
+      else
+        respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                       PP_PROTOCOL_ERROR_BAD_MESSAGE, "Use POST to create a room");
+      return;
+    }
+
+  if (!parse_room_path (path, &id, &route))
+    {
+      respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+                     "No such resource");
+      return;
+    }
+
+  /* The WebSocket handler on the same path takes over after this one; an
+   * upgrade that this handler leaves alone goes through. */
+  if (route == ROUTE_WS)
+    {
+      if (!is_websocket_upgrade (msg))
+        respond_error (context, msg, SOUP_STATUS_BAD_REQUEST, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                       "This endpoint speaks WebSocket only");
+      return;
+    }
+
+  if (!g_str_equal (method, SOUP_METHOD_GET) && !g_str_equal (method, SOUP_METHOD_HEAD))
+    {
+      respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                     "Only GET is allowed here");
+      return;
+    }
+
+  ppd_room_registry_get_room_async (ppd_context_get_registry (context), id, NULL,
+                                    on_room_for_request, request_new (context, msg, query, route));
+}
+
+/* WebSocket: /api/v1/rooms/{id}/ws */
+
+typedef struct
+{
+  PpdContext *context;
+  PpdPeer    *peer;
+} Join;
+
+static void
+on_room_for_peer (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Join *join = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpdRoom) room = ppd_room_registry_get_room_finish (PPD_ROOM_REGISTRY (source),
+                                                               result, &error);
+
+  if (room == NULL)
+    {
+      if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND))
+        ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_NOT_FOUND, "No such room",
+                       PPD_CLOSE_NOT_FOUND);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+        ppd_peer_close (join->peer, PPD_CLOSE_GOING_AWAY, "server shutting down");
+      else
+        ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_INTERNAL,
+                       "The room could not be loaded; try again later", PPD_CLOSE_GOING_AWAY);
+    }
+  else if (ppd_peer_is_open (join->peer))
+    ppd_room_add_peer (room, join->peer);
+
+  g_object_unref (join->context);
+  g_object_unref (join->peer);
+  g_free (join);
+}
+
+static void
+websocket_handler (SoupServer              *server,
+                   SoupServerMessage       *msg,
+                   const char              *path,
+                   SoupWebsocketConnection *connection,
+                   gpointer                 data)
+{
+  PpdContext *context = data;
+  g_autofree char *id = NULL;
+  Route route;
+  Join *join;
+
+  join = g_new0 (Join, 1);
+  join->context = g_object_ref (context);
+  join->peer = ppd_peer_new (connection, soup_server_message_get_socket (msg),
+                             ppd_context_get_config (context), ppd_context_get_metrics (context));
+
+  if (!parse_room_path (path, &id, &route) || route != ROUTE_WS)
+    {
+      ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_NOT_FOUND, "No such room", PPD_CLOSE_NOT_FOUND);
+      g_object_unref (join->context);
+      g_object_unref (join->peer);
+      g_free (join);
+      return;
+    }
+
+  ppd_room_registry_get_room_async (ppd_context_get_registry (context), id, NULL,
+                                    on_room_for_peer, join);
+}
+
+/* GET /healthz */
+
+static void
+on_health (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  gboolean ok = ppd_store_ping_finish (PPD_STORE (source), result, &error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, ok ? "ok" : "unavailable");
+  json_builder_set_member_name (builder, "store");
+  json_builder_add_string_value (builder, ppd_store_get_provider_name (PPD_STORE (source)));
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  respond_json (r->msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, node);
+  soup_server_message_unpause (r->msg);
+}
+
+static void
+healthz_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  PpdContext *context = data;
+
+  ppd_store_ping_async (ppd_context_get_store (context), NULL, on_health,
+                        request_new (context, msg, NULL, ROUTE_ROOM));
+}
+
+static void
+metrics_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  PpdContext *context = data;
+  PpdRoomRegistry *registry = ppd_context_get_registry (context);
+  char *body = ppd_metrics_render (ppd_context_get_metrics (context),
+                                   ppd_room_registry_get_n_rooms (registry),
+                                   ppd_room_registry_get_n_connections (registry),
+                                   ppd_store_is_available (ppd_context_get_store (context)));
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+fallback_handler (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           data)
+{
+  respond_error (data, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+                 "No such resource");
+}
+
+void
+ppd_http_routes_register (PpdContext *context)
+{
+  SoupServer *server = ppd_context_get_server (context);
+  char *protocols[] = { (char *) PP_PROTOCOL_SUBPROTOCOL, NULL };
+
+  soup_server_add_handler (server, NULL, fallback_handler, context, NULL);
+  soup_server_add_handler (server, ROOMS_PREFIX, rooms_handler, context, NULL);
+  soup_server_add_handler (server, "/healthz", healthz_handler, context, NULL);
+  soup_server_add_handler (server, "/metrics", metrics_handler, context, NULL);
+  /* Browsers drop a connection whose offered subprotocol is not echoed;
+   * clients that offer none are accepted too. */
+  soup_server_add_websocket_handler (server, ROOMS_PREFIX, NULL, protocols,
+                                     websocket_handler, context, NULL);
+}

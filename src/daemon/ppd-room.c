@@ -1,0 +1,1121 @@
+/* ppd-room.c: one live room: its document, its log tail, its sessions.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppd-room"
+
+#include "config.h"
+
+#include "ppd-room.h"
+
+/* A PpdRoom is the server side of the OT protocol for one document
+ * (server-authoritative, as in Google Docs and ShareDB): it transforms each
+ * incoming op past the log entries its sender had not seen, applies it,
+ * appends it to the log and hands it to the commit pipeline. It owns no
+ * storage: the registry collects its new entries into group commits and
+ * calls back when they are durable.
+ *
+ * Two versions matter. @version counts every applied op; @committed counts
+ * the ones the store has confirmed. Clients only ever learn about committed
+ * entries, so everything a client sees (acks, broadcast ops, welcome,
+ * presence, REST reads) is at or below @committed, and whatever is asked
+ * at a version not yet committed waits in @waiters until it is.
+ *
+ *   client op at v ──transform past (v, version]──▶ apply ──▶ log, pending
+ *                                                               │ commit
+ *   ack to sender, op to the others, waiters ◀── committed ◀────┘
+ */
+
+struct _PpdRoom
+{
+  GObject          parent_instance;
+
+  /* Owned */
+  char            *id;
+  char            *language;
+  char            *title;
+  gint64           created_at;
+  gint64           updated_at;
+  PpDocument      *document;
+  GPtrArray       *log;              /* PpLogEntry, covering (log_start, version] */
+  GHashTable      *clients;          /* client id → PpdClientSeq */
+  GPtrArray       *members;          /* Member */
+  GQueue           pending;          /* Pending: applied, not yet committed */
+  GQueue           waiters;          /* Waiter, by version */
+
+  /* Borrowed */
+  const PpdConfig *config;
+  PpdMetrics      *metrics;
+
+  gint64           log_start;
+  gint64           version;
+  gint64           committed;
+  gint64           queued;           /* highest version handed to a batch */
+  gint64           in_flight;        /* highest version of the batch being written */
+  gint64           snapshot_queued;
+  gint64           snapshot_committed;
+  guint64          next_user;
+
+  /* Flags */
+  guint            meta_dirty : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
+
+enum {
+  NEEDS_COMMIT,
+  EMPTIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One session in the room. Reference counted because acks and deferred
+ * welcomes may outlive its membership. */
+typedef struct
+{
+  PpdRoom  *room;         /* borrowed; NULL once removed */
+  PpdPeer  *peer;
+  char     *user;
+  char     *client;
+  char     *name;
+  char     *color;
+  gint64    v;
+  GArray   *sel;          /* PpRange */
+  gboolean  has_view;
+  PpRange   view;
+  gint64    base;         /* the version of its welcome */
+  gboolean  hello;
+  gboolean  welcomed;
+} Member;
+
+typedef struct
+{
+  PpLogEntry *entry;
+  Member     *member;     /* the sender, for the ack */
+} Pending;
+
+typedef void (*WaiterFunc) (PpdRoom  *self,
+                            gpointer  data);
+
+typedef struct
+{
+  gint64         version;
+  WaiterFunc     func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} Waiter;
+
+typedef struct
+{
+  Member    *member;
+  gboolean   has_v;
+  char      *text;       /* the document at the welcome's version, or NULL */
+  GPtrArray *ops;        /* catch-up entries, or NULL */
+  gint64     version;
+} Welcome;
+
+typedef struct
+{
+  Member *member;
+  gint64  seq;
+  gint64  version;
+} DeferredAck;
+
+typedef struct
+{
+  PpdRoomReadFunc func;
+  gpointer        user_data;
+  GDestroyNotify  destroy;
+  char           *text;
+  gint64          version;
+} Read;
+
+static const char * const palette[] = {
+  "#e01b24", "#2ec27e", "#3584e4", "#f5c211", "#9141ac", "#ff7800", "#1c71d8", "#c64600",
+  "#26a269", "#a51d2d", "#613583", "#e66100",
+};
+
+static Member *
+member_ref (Member *m)
+{
+  return g_rc_box_acquire (m);
+}
+
+static gpointer
+member_copy_ref (gconstpointer data,
+                 gpointer      user_data)
+{
+  return member_ref ((Member *) data);
+}
+
+static void
+member_clear (gpointer data)
+{
+  Member *m = data;
+
+  g_clear_object (&m->peer);
+  g_free (m->user);
+  g_free (m->client);
+  g_free (m->name);
+  g_free (m->color);
+  g_clear_pointer (&m->sel, g_array_unref);
+}
+
+static void
+member_unref (Member *m)
+{
+  g_rc_box_release_full (m, member_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Member, member_unref)
+
+static gboolean
+member_is_live (Member *m)
+{
+  return m->room != NULL && ppd_peer_is_open (m->peer);
+}
+
+static PpUserInfo *
+member_dup_info (Member *m)
+{
+  PpUserInfo *info = pp_user_info_new (m->user, m->client, m->name, m->color, m->v);
+
+  g_array_append_vals (info->sel, m->sel->data, m->sel->len);
+  info->has_view = m->has_view;
+  info->view = m->view;
+
+  return info;
+}
+
+static void
+pending_free (Pending *p)
+{
+  pp_log_entry_unref (p->entry);
+  g_clear_pointer (&p->member, member_unref);
+  g_free (p);
+}
+
+static void
+waiter_free (Waiter *w)
+{
+  if (w->destroy != NULL)
+    w->destroy (w->data);
+  g_free (w);
+}
+
+static void
+welcome_free (gpointer data)
+{
+  Welcome *w = data;
+
+  member_unref (w->member);
+  g_free (w->text);
+  g_clear_pointer (&w->ops, g_ptr_array_unref);
+  g_free (w);
+}
+
+static void
+deferred_ack_free (gpointer data)
+{
+  DeferredAck *a = data;
+
+  member_unref (a->member);
+  g_free (a);
+}
+
+static void
+read_free (gpointer data)
+{
+  Read *r = data;
+
+  if (r->destroy != NULL)
+    r->destroy (r->user_data);
+  g_free (r->text);
+  g_free (r);
+}
+
+/* Runs @func once @version is committed: now, if it already is. Versions
+ * only grow, so appending keeps the queue sorted. */
+static void
+when_committed (PpdRoom        *self,
+                gint64          version,
+                WaiterFunc      func,
+                gpointer        data,
+                GDestroyNotify  destroy)
+{
+  Waiter *w;
+
+  if (version <= self->committed)
+    {
+      func (self, data);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+
+  w = g_new0 (Waiter, 1);
+  w->version = version;
+  w->func = func;
+  w->data = data;
+  w->destroy = destroy;
+  g_queue_push_tail (&self->waiters, w);
+}
+
+static void
+run_waiters (PpdRoom *self)
+{
+  Waiter *w;
+
+  while ((w = g_queue_peek_head (&self->waiters)) != NULL && w->version <= self->committed)
+    {
+      g_queue_pop_head (&self->waiters);
+      w->func (self, w->data);
+      waiter_free (w);
+    }
+}
+
+static PpLogEntry *
+log_entry_at (PpdRoom *self,
+              gint64   version)
+{
+  g_assert (version > self->log_start && version <= self->version);
+
+  return g_ptr_array_index (self->log, version - self->log_start - 1);
+}
+
+static void
+send_error (Member          *m,
+            PpProtocolError  code,
+            const char      *message,
+            const PpMessage *about)
+{
+  gboolean has_seq = about != NULL && about->type == PP_MESSAGE_OP;
+
+  ppd_peer_send_error (m->peer, code, message, has_seq, has_seq ? about->seq : 0);
+}
+
+/* Sends @frame to every welcomed session but @except that is past @after. */
+static void
+broadcast (PpdRoom    *self,
+           const char *frame,
+           gsize       n_bytes,
+           Member     *except,
+           gint64      after)
+{
+  /* A send may drop a slow peer, which removes it from members: iterate
+   * over a copy. */
+  g_autoptr(GPtrArray) members = g_ptr_array_copy (self->members, member_copy_ref, NULL);
+
+  g_ptr_array_set_free_func (members, (GDestroyNotify) member_unref);
+  for (guint i = 0; i < members->len; i++)
+    {
+      Member *m = g_ptr_array_index (members, i);
+
+      if (m != except && m->welcomed && m->base < after && member_is_live (m))
+        ppd_peer_send (m->peer, frame, n_bytes);
+    }
+}
+
+static void
+broadcast_message (PpdRoom         *self,
+                   const PpMessage *message,
+                   Member          *except,
+                   gint64           after)
+{
+  gsize n_bytes;
+  g_autofree char *frame = pp_message_to_json (message, &n_bytes);
+
+  broadcast (self, frame, n_bytes, except, after);
+}
+
+static void
+remove_member (PpdRoom *self,
+               Member  *m)
+{
+  g_autoptr(Member) hold = member_ref (m);
+
+  if (m->room == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (m->peer, m);
+  m->room = NULL;
+  g_ptr_array_remove (self->members, m);
+  ppd_peer_close (m->peer, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+
+  if (m->welcomed)
+    {
+      g_autoptr(PpMessage) leave = pp_message_new_leave (m->user);
+
+      g_info ("%s left room %s", m->user, self->id);
+      broadcast_message (self, leave, NULL, G_MININT64);
+    }
+
+  if (self->members->len == 0)
+    g_signal_emit (self, signals[EMPTIED], 0);
+}
+
+static void
+send_welcome (PpdRoom  *self,
+              gpointer  data)
+{
+  Welcome *w = data;
+  Member *m = w->member;
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_user_info_unref);
+  g_autoptr(PpMessage) welcome = NULL;
+  g_autoptr(PpMessage) join = NULL;
+  g_autoptr(PpUserInfo) info = NULL;
+
+  if (!member_is_live (m))
+    return;
+
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *other = g_ptr_array_index (self->members, i);
+
+      if (other != m && other->welcomed)
+        g_ptr_array_add (users, member_dup_info (other));
+    }
+
+  m->base = m->v = w->version;
+  welcome = pp_message_new_welcome (m->user, w->version, self->language, self->title, users,
+                                    w->text, w->ops);
+  ppd_peer_send_message (m->peer, welcome);
+  m->welcomed = TRUE;
+
+  info = member_dup_info (m);
+  join = pp_message_new_join (info);
+  broadcast_message (self, join, m, G_MININT64);
+  g_info ("%s (%s) joined room %s at version %" G_GINT64_FORMAT, m->user, m->client, self->id,
+          w->version);
+}
+
+static void
+send_deferred_ack (PpdRoom  *self,
+                   gpointer  data)
+{
+  DeferredAck *a = data;
+  g_autoptr(PpMessage) ack = NULL;
+
+  if (!member_is_live (a->member))
+    return;
+
+  ack = pp_message_new_ack (a->seq, a->version);
+  ppd_peer_send_message (a->member->peer, ack);
+}
+
+static void
+handle_hello (PpdRoom         *self,
+              Member          *m,
+              const PpMessage *msg)
+{
+  Welcome *w;
+  guint n_hello = 0;
+
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *other = g_ptr_array_index (self->members, i);
+
+      /* The same client again: it reconnected before its old connection
+       * was seen to die. The new one is the live one. */
+      if (other != m && other->hello && g_strcmp0 (other->client, msg->client) == 0)
+        {
+          ppd_peer_close (other->peer, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a new session");
+          remove_member (self, other);
+          break;
+        }
+    }
+
+  for (guint i = 0; i < self->members->len; i++)
+    n_hello += ((Member *) g_ptr_array_index (self->members, i))->hello;
+
+  if (n_hello >= self->config->max_users_per_room)
+    {
+      ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_FORBIDDEN, "The room is full",
+                     PPD_CLOSE_FORBIDDEN);
+      return;
+    }
+
+  if (msg->has_v && msg->v > self->committed)
+    {
+      g_autofree char *text = g_strdup_printf ("hello.v %" G_GINT64_FORMAT " is newer than the "
+                                               "room (version %" G_GINT64_FORMAT ")",
+                                               msg->v, self->committed);
+      ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_BAD_VERSION, text, PPD_CLOSE_VERSION);
+      return;
+    }
+
+  if (msg->has_v && msg->v < self->log_start)
+    {
+      ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_RESYNC,
+                     "The log no longer holds every entry after hello.v: rejoin without v",
+                     PPD_CLOSE_VERSION);
+      return;
+    }
+
+  m->hello = TRUE;
+  m->client = g_strdup (msg->client);
+  m->name = g_strdup (msg->name);
+  m->color = g_strdup (msg->color ? msg->color
+                                  : palette[g_str_hash (msg->client) % G_N_ELEMENTS (palette)]);
+  m->user = g_strdup_printf ("u%" G_GUINT64_FORMAT "-%08x", ++self->next_user, g_random_int ());
+
+  w = g_new0 (Welcome, 1);
+  w->member = member_ref (m);
+  w->version = self->version;
+  w->has_v = msg->has_v;
+  if (msg->has_v)
+    {
+      w->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_log_entry_unref);
+      for (gint64 v = msg->v + 1; v <= self->version; v++)
+        g_ptr_array_add (w->ops, pp_log_entry_ref (log_entry_at (self, v)));
+    }
+  else
+    w->text = pp_document_dup_text (self->document);
+
+  when_committed (self, w->version, send_welcome, w, welcome_free);
+}
+
+/* Exactly once: a (client, seq) already in the log is acked again with its
+ * version, never applied twice. Returns TRUE when @msg was handled here. */
+static gboolean
+handle_duplicate (PpdRoom         *self,
+                  Member          *m,
+                  const PpMessage *msg,
+                  PpdClientSeq    *seen)
+{
+  DeferredAck *ack;
+  gint64 version = -1;
+
+  if (seen == NULL || msg->seq > seen->last_seq)
+    return FALSE;
+
+  if (msg->seq == seen->last_seq)
+    version = seen->last_version;
+  else
+    for (guint i = 0; i < self->log->len; i++)
+      {
+        PpLogEntry *e = g_ptr_array_index (self->log, i);
+
+        if (e->seq == msg->seq && g_strcmp0 (e->client, m->client) == 0)
+          version = e->v;
+      }
+
+  if (version < 0)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_OP, "seq was already used by an op no longer in the "
+                  "log: take a new client id", msg);
+      return TRUE;
+    }
+
+  ack = g_new0 (DeferredAck, 1);
+  ack->member = member_ref (m);
+  ack->seq = msg->seq;
+  ack->version = version;
+  when_committed (self, version, send_deferred_ack, ack, deferred_ack_free);
+
+  return TRUE;
+}
+
+static void
+handle_op (PpdRoom         *self,
+           Member          *m,
+           const PpMessage *msg)
+{
+  PpdClientSeq *seen = g_hash_table_lookup (self->clients, m->client);
+  gint64 expected = seen ? seen->last_seq + 1 : 1;
+  g_autoptr(PpTextOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpLogEntry) entry = NULL;
+  Pending *pending;
+
+  if (!m->welcomed)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Wait for welcome before sending ops", msg);
+      return;
+    }
+
+  if (handle_duplicate (self, m, msg, seen))
+    return;
+
+  if (msg->seq != expected)
+    {
+      g_autofree char *text = g_strdup_printf ("seq %" G_GINT64_FORMAT " is out of order: "
+                                               "expected %" G_GINT64_FORMAT, msg->seq, expected);
+      send_error (m, PP_PROTOCOL_ERROR_BAD_OP, text, msg);
+      return;
+    }
+
+  if (msg->v > self->committed)
+    {
+      g_autofree char *text = g_strdup_printf ("v %" G_GINT64_FORMAT " is newer than the room "
+                                               "(version %" G_GINT64_FORMAT ")",
+                                               msg->v, self->committed);
+      send_error (m, PP_PROTOCOL_ERROR_BAD_VERSION, text, msg);
+      return;
+    }
+
+  if (msg->v < self->log_start)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_RESYNC, "v is older than the log keeps: rejoin without v",
+                  msg);
+      return;
+    }
+
+  /* C' = transform (C, L, left) for every entry L the sender had not seen. */
+  op = pp_text_op_ref (msg->op);
+  for (gint64 v = msg->v + 1; v <= self->version; v++)
+    {
+      PpTextOp *transformed = pp_text_op_transform (op, log_entry_at (self, v)->op, PP_SIDE_LEFT);
+
+      pp_text_op_unref (op);
+      op = transformed;
+    }
+
+  if (!pp_document_apply (self->document, op, &error))
+    {
+      gboolean too_large = g_error_matches (error, PP_TEXT_OP_ERROR, PP_TEXT_OP_ERROR_TOO_LARGE);
+
+      send_error (m, too_large ? PP_PROTOCOL_ERROR_TOO_LARGE : PP_PROTOCOL_ERROR_BAD_OP,
+                  error->message, msg);
+      return;
+    }
+
+  self->version++;
+  pp_document_set_version (self->document, self->version);
+  entry = pp_log_entry_new (self->version, op, m->user, m->client, msg->seq, m->name,
+                            g_get_real_time ());
+  g_ptr_array_add (self->log, pp_log_entry_ref (entry));
+
+  if (seen == NULL)
+    {
+      seen = g_new0 (PpdClientSeq, 1);
+      g_hash_table_insert (self->clients, g_strdup (m->client), seen);
+    }
+  seen->last_seq = msg->seq;
+  seen->last_version = self->version;
+
+  pending = g_new0 (Pending, 1);
+  pending->entry = g_steal_pointer (&entry);
+  pending->member = member_ref (m);
+  g_queue_push_tail (&self->pending, pending);
+
+  self->updated_at = g_get_real_time ();
+  ppd_metrics_add_ops_applied (self->metrics, 1);
+  g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+}
+
+/* Length of the document at @version, from today's and the log's deltas. */
+static gsize
+length_at (PpdRoom *self,
+           gint64   version)
+{
+  gssize length = pp_document_get_length (self->document);
+
+  for (gint64 v = self->version; v > version; v--)
+    length -= pp_text_op_get_length_delta (log_entry_at (self, v)->op);
+
+  return length;
+}
+
+static void
+handle_presence (PpdRoom         *self,
+                 Member          *m,
+                 const PpMessage *msg)
+{
+  g_autoptr(GArray) sel = NULL;
+  g_autoptr(PpMessage) relay = NULL;
+  PpRange view = msg->view;
+  gsize length;
+
+  if (!m->welcomed)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Wait for welcome before sending presence",
+                  msg);
+      return;
+    }
+
+  if (msg->v > self->committed)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_VERSION, "presence v is newer than the room", msg);
+      return;
+    }
+
+  if (msg->v < self->log_start)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_RESYNC, "presence v is older than the log keeps", msg);
+      return;
+    }
+
+  length = length_at (self, msg->v);
+  sel = g_array_sized_new (FALSE, FALSE, sizeof (PpRange), msg->sel->len);
+  g_array_append_vals (sel, msg->sel->data, msg->sel->len);
+
+  for (guint i = 0; i < sel->len; i++)
+    {
+      const PpRange *r = &g_array_index (sel, PpRange, i);
+
+      if ((gsize) r->anchor > length || (gsize) r->head > length)
+        {
+          send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                      "A selection lies outside the document at v", msg);
+          return;
+        }
+    }
+
+  if (msg->has_view && ((gsize) view.anchor > length || (gsize) view.head > length))
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "view lies outside the document at v", msg);
+      return;
+    }
+
+  /* Bring the ranges to the committed version, the only one others know. */
+  for (gint64 v = msg->v + 1; v <= self->committed; v++)
+    {
+      PpLogEntry *e = log_entry_at (self, v);
+      gboolean own = g_strcmp0 (e->client, m->client) == 0;
+
+      pp_text_op_transform_ranges (e->op, (PpRange *) sel->data, sel->len, own);
+      if (msg->has_view)
+        pp_text_op_transform_ranges (e->op, &view, 1, FALSE);
+    }
+
+  g_clear_pointer (&m->sel, g_array_unref);
+  m->sel = g_array_ref (sel);
+  m->v = self->committed;
+  m->has_view = msg->has_view;
+  m->view = view;
+
+  relay = pp_message_new_server_presence (m->user, m->v, (PpRange *) sel->data, sel->len,
+                                          msg->has_view ? &view : NULL);
+  broadcast_message (self, relay, m, G_MININT64);
+}
+
+static void
+handle_meta (PpdRoom         *self,
+             Member          *m,
+             const PpMessage *msg)
+{
+  g_autoptr(PpMessage) meta = NULL;
+
+  if (!m->welcomed)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Wait for welcome before sending meta", msg);
+      return;
+    }
+
+  if (msg->language != NULL)
+    {
+      g_free (self->language);
+      self->language = g_strdup (msg->language);
+    }
+  if (msg->title != NULL)
+    {
+      g_free (self->title);
+      self->title = g_strdup (msg->title);
+    }
+
+  self->meta_dirty = TRUE;
+  self->updated_at = g_get_real_time ();
+  meta = pp_message_new_server_meta (m->user, self->language, self->title);
+  broadcast_message (self, meta, NULL, G_MININT64);
+  g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+}
+
+static void
+on_peer_message (PpdPeer   *peer,
+                 PpMessage *msg,
+                 Member    *m)
+{
+  PpdRoom *self = m->room;
+  g_autoptr(Member) hold = member_ref (m);
+
+  if (self == NULL)
+    return;
+
+  switch (msg->type)
+    {
+    case PP_MESSAGE_HELLO:
+      handle_hello (self, m, msg);
+      break;
+    case PP_MESSAGE_OP:
+      handle_op (self, m, msg);
+      break;
+    case PP_MESSAGE_PRESENCE:
+      handle_presence (self, m, msg);
+      break;
+    case PP_MESSAGE_META:
+      handle_meta (self, m, msg);
+      break;
+    case PP_MESSAGE_WELCOME:
+    case PP_MESSAGE_ACK:
+    case PP_MESSAGE_JOIN:
+    case PP_MESSAGE_LEAVE:
+    case PP_MESSAGE_ERROR:
+    default:
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Not a client message", msg);
+      break;
+    }
+}
+
+static void
+on_peer_closed (PpdPeer *peer,
+                Member  *m)
+{
+  if (m->room != NULL)
+    remove_member (m->room, m);
+}
+
+static void
+ppd_room_dispose (GObject *object)
+{
+  PpdRoom *self = (PpdRoom *) object;
+
+  ppd_room_close_all (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_queue_clear_full (&self->waiters, (GDestroyNotify) waiter_free);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
+
+  G_OBJECT_CLASS (ppd_room_parent_class)->dispose (object);
+}
+
+static void
+ppd_room_finalize (GObject *object)
+{
+  PpdRoom *self = (PpdRoom *) object;
+
+  g_free (self->id);
+  g_free (self->language);
+  g_free (self->title);
+  g_clear_pointer (&self->document, pp_document_free);
+  g_clear_pointer (&self->log, g_ptr_array_unref);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->members, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ppd_room_parent_class)->finalize (object);
+}
+
+static void
+ppd_room_class_init (PpdRoomClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ppd_room_dispose;
+  object_class->finalize = ppd_room_finalize;
+
+  /* Emitted when new entries or metadata wait to be stored. */
+  signals[NEEDS_COMMIT] = g_signal_new ("needs-commit", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted when the last session leaves. */
+  signals[EMPTIED] = g_signal_new ("emptied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ppd_room_init (PpdRoom *self)
+{
+  self->log = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_log_entry_unref);
+  self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) member_unref);
+  g_queue_init (&self->pending);
+  g_queue_init (&self->waiters);
+}
+
+/* Builds the room from what the store kept: the snapshot, replayed through
+ * the entries after it. Takes the clients table and log tail of @record. */
+PpdRoom *
+ppd_room_new (PpdRoomRecord    *record,
+              const PpdConfig  *config,
+              PpdMetrics       *metrics,
+              GError          **error)
+{
+  g_autoptr(PpdRoom) self = g_object_new (PPD_TYPE_ROOM, NULL);
+  GPtrArray *entries = record->entries;
+  guint first = 0;
+
+  self->config = config;
+  self->metrics = metrics;
+  self->id = g_strdup (record->info.id);
+  self->language = g_strdup (record->info.language);
+  self->title = g_strdup (record->info.title);
+  self->created_at = record->info.created_at;
+  self->updated_at = record->info.updated_at;
+  self->clients = g_steal_pointer (&record->clients);
+  self->document = pp_document_new (record->snapshot_text, -1, record->snapshot_version);
+  pp_document_set_max_length (self->document, config->max_document_chars);
+
+  self->log_start = entries->len ? ((PpLogEntry *) g_ptr_array_index (entries, 0))->v - 1
+                                 : record->info.version;
+  self->version = self->log_start;
+
+  for (first = 0; first < entries->len; first++)
+    {
+      PpLogEntry *e = g_ptr_array_index (entries, first);
+
+      if (e->v != self->version + 1)
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                       "Room %s: log entry %" G_GINT64_FORMAT " follows %" G_GINT64_FORMAT,
+                       self->id, e->v, self->version);
+          return NULL;
+        }
+      self->version = e->v;
+      g_ptr_array_add (self->log, pp_log_entry_ref (e));
+
+      if (e->v > record->snapshot_version)
+        {
+          /* The store already accepted these ops; the document limit only
+           * guards new ones. */
+          pp_document_set_max_length (self->document, G_MAXSIZE);
+          if (!pp_document_apply (self->document, e->op, error))
+            {
+              g_prefix_error (error, "Room %s, stored op %" G_GINT64_FORMAT ": ", self->id, e->v);
+              return NULL;
+            }
+          pp_document_set_max_length (self->document, config->max_document_chars);
+        }
+    }
+
+  if (self->version != record->info.version)
+    {
+      g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                   "Room %s is at version %" G_GINT64_FORMAT " but its log ends at %"
+                   G_GINT64_FORMAT, self->id, record->info.version, self->version);
+      return NULL;
+    }
+
+  pp_document_set_version (self->document, self->version);
+  self->committed = self->queued = self->in_flight = self->version;
+  self->snapshot_queued = self->snapshot_committed = record->snapshot_version;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+ppd_room_get_id (PpdRoom *self)
+{
+  return self->id;
+}
+
+const char *
+ppd_room_get_language (PpdRoom *self)
+{
+  return self->language;
+}
+
+const char *
+ppd_room_get_title (PpdRoom *self)
+{
+  return self->title;
+}
+
+gint64
+ppd_room_get_created_at (PpdRoom *self)
+{
+  return self->created_at;
+}
+
+gint64
+ppd_room_get_updated_at (PpdRoom *self)
+{
+  return self->updated_at;
+}
+
+/* The committed version: the only one the outside world sees. */
+gint64
+ppd_room_get_version (PpdRoom *self)
+{
+  return self->committed;
+}
+
+guint
+ppd_room_get_n_users (PpdRoom *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->members->len; i++)
+    n += ((Member *) g_ptr_array_index (self->members, i))->welcomed;
+
+  return n;
+}
+
+guint
+ppd_room_get_n_connections (PpdRoom *self)
+{
+  return self->members->len;
+}
+
+gboolean
+ppd_room_is_idle (PpdRoom *self)
+{
+  return self->members->len == 0 && g_queue_is_empty (&self->pending) &&
+         g_queue_is_empty (&self->waiters) && !self->meta_dirty;
+}
+
+void
+ppd_room_add_peer (PpdRoom *self,
+                   PpdPeer *peer)
+{
+  Member *m = g_rc_box_new0 (Member);
+
+  g_return_if_fail (PPD_IS_ROOM (self));
+
+  m->room = self;
+  m->peer = g_object_ref (peer);
+  m->sel = g_array_new (FALSE, FALSE, sizeof (PpRange));
+  g_ptr_array_add (self->members, m);
+
+  g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), m);
+  g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), m);
+  ppd_peer_start (peer);
+}
+
+void
+ppd_room_close_all (PpdRoom    *self,
+                    gushort     code,
+                    const char *reason)
+{
+  while (self->members->len > 0)
+    {
+      Member *m = g_ptr_array_index (self->members, self->members->len - 1);
+
+      ppd_peer_close (m->peer, code, reason);
+      remove_member (self, m);
+    }
+}
+
+void
+ppd_room_check_health (PpdRoom *self)
+{
+  for (guint i = self->members->len; i > 0; i--)
+    {
+      Member *m = g_ptr_array_index (self->members, i - 1);
+
+      if (!ppd_peer_check_health (m->peer))
+        {
+          ppd_peer_close (m->peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "idle");
+          remove_member (self, m);
+        }
+    }
+}
+
+static void
+run_read (PpdRoom  *self,
+          gpointer  data)
+{
+  Read *r = data;
+
+  r->func (self, r->version, r->text, r->user_data);
+}
+
+/* Calls @func with the text at the newest version, once it is committed. */
+void
+ppd_room_read (PpdRoom         *self,
+               PpdRoomReadFunc  func,
+               gpointer         user_data,
+               GDestroyNotify   destroy)
+{
+  Read *r = g_new0 (Read, 1);
+
+  r->func = func;
+  r->user_data = user_data;
+  r->destroy = destroy;
+  r->version = self->version;
+  r->text = pp_document_dup_text (self->document);
+  when_committed (self, r->version, run_read, r, read_free);
+}
+
+gboolean
+ppd_room_collect_commit (PpdRoom        *self,
+                         PpdCommitBatch *batch)
+{
+  PpdRoomInfo info = { 0, };
+
+  if (self->queued == self->version && !self->meta_dirty)
+    return FALSE;
+
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      Pending *p = l->data;
+
+      if (p->entry->v > self->queued)
+        ppd_commit_batch_add_entry (batch, self->id, p->entry);
+    }
+
+  info.id = self->id;
+  info.language = self->language;
+  info.title = self->title;
+  info.version = self->version;
+  info.created_at = self->created_at;
+  info.updated_at = self->updated_at;
+  ppd_commit_batch_set_room (batch, &info);
+
+  if (self->version - self->snapshot_queued >= self->config->snapshot_interval)
+    {
+      ppd_commit_batch_add_snapshot (batch, self->id, self->version,
+                                     pp_document_dup_text (self->document));
+      self->snapshot_queued = self->version;
+    }
+
+  self->queued = self->in_flight = self->version;
+  self->meta_dirty = FALSE;
+
+  return TRUE;
+}
+
+static void
+trim_log (PpdRoom *self)
+{
+  gint64 keep_from = self->committed - (gint64) self->config->catchup_limit;
+  guint n;
+
+  if (keep_from <= self->log_start)
+    return;
+
+  n = keep_from - self->log_start;
+  g_ptr_array_remove_range (self->log, 0, n);
+  self->log_start = keep_from;
+}
+
+/* The batch holding everything up to in_flight is durable: ack, broadcast,
+ * and wake what waited, entry by entry so each session sees the log in order. */
+void
+ppd_room_committed (PpdRoom *self)
+{
+  Pending *p;
+
+  self->snapshot_committed = self->snapshot_queued;
+
+  while ((p = g_queue_peek_head (&self->pending)) != NULL && p->entry->v <= self->in_flight)
+    {
+      g_autoptr(PpMessage) ack = NULL;
+      g_autoptr(PpMessage) op = NULL;
+
+      g_queue_pop_head (&self->pending);
+      self->committed = p->entry->v;
+
+      if (member_is_live (p->member))
+        {
+          ack = pp_message_new_ack (p->entry->seq, p->entry->v);
+          ppd_peer_send_message (p->member->peer, ack);
+        }
+
+      op = pp_message_new_server_op (p->entry);
+      broadcast_message (self, op, p->member, p->entry->v);
+      pending_free (p);
+
+      run_waiters (self);
+    }
+
+  self->committed = MAX (self->committed, self->in_flight);
+  run_waiters (self);
+  trim_log (self);
+}
+
+/* Nothing of the batch was written (it was one transaction): queue it again. */
+void
+ppd_room_commit_failed (PpdRoom *self)
+{
+  self->queued = self->in_flight = self->committed;
+  self->snapshot_queued = self->snapshot_committed;
+  self->meta_dirty = TRUE;
+}

@@ -1,0 +1,57 @@
+/* ppd-room.h: one live room: its document, its log tail, its sessions.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <pairpad.h>
+
+#include "ppd-config.h"
+#include "ppd-metrics.h"
+#include "ppd-peer.h"
+#include "ppd-store.h"
+
+G_BEGIN_DECLS
+
+#define PPD_TYPE_ROOM (ppd_room_get_type ())
+
+G_DECLARE_FINAL_TYPE (PpdRoom, ppd_room, PPD, ROOM, GObject)
+
+typedef void (*PpdRoomReadFunc) (PpdRoom    *room,
+                                 gint64      version,
+                                 const char *text,
+                                 gpointer    user_data);
+
+PpdRoom        *ppd_room_new                (PpdRoomRecord   *record,
+                                             const PpdConfig *config,
+                                             PpdMetrics      *metrics,
+                                             GError         **error);
+const char     *ppd_room_get_id             (PpdRoom         *self);
+const char     *ppd_room_get_language       (PpdRoom         *self);
+const char     *ppd_room_get_title          (PpdRoom         *self);
+gint64          ppd_room_get_created_at     (PpdRoom         *self);
+gint64          ppd_room_get_updated_at     (PpdRoom         *self);
+gint64          ppd_room_get_version        (PpdRoom         *self);
+guint           ppd_room_get_n_users        (PpdRoom         *self);
+guint           ppd_room_get_n_connections  (PpdRoom         *self);
+gboolean        ppd_room_is_idle            (PpdRoom         *self);
+
+void            ppd_room_add_peer           (PpdRoom         *self,
+                                             PpdPeer         *peer);
+void            ppd_room_close_all          (PpdRoom         *self,
+                                             gushort          code,
+                                             const char      *reason);
+void            ppd_room_check_health       (PpdRoom         *self);
+void            ppd_room_read               (PpdRoom         *self,
+                                             PpdRoomReadFunc  func,
+                                             gpointer         user_data,
+                                             GDestroyNotify   destroy);
+
+/* The commit pipeline, driven by the registry. */
+gboolean        ppd_room_collect_commit     (PpdRoom         *self,
+                                             PpdCommitBatch  *batch);
+void            ppd_room_committed          (PpdRoom         *self);
+void            ppd_room_commit_failed      (PpdRoom         *self);
+
+G_END_DECLS

@@ -1,0 +1,1306 @@
+/* ppd-store.c: durable rooms and op logs through libgda (SQLite or PostgreSQL), off the main thread.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppd-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <libgda/libgda.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ppd-resources.h"
+#include "ppd-store.h"
+
+/* PpdStore owns one GdaConnection and one worker thread (a GThreadPool of
+ * one thread). Every job runs there, one at a time, in the order it was
+ * queued: that is what keeps a room's appends in version order, and what
+ * keeps libgda's connection on a single thread. Jobs get copies or immutable
+ * refs (PpLogEntry) and never a room or a peer; results come back through a
+ * GTask on the caller's main context.
+ *
+ * Provider differences handled here: SQLite reads BIGINT columns as a
+ * 32-bit gint and fails on larger values, so its schema declares them INT64
+ * (INTEGER affinity, read back as gint64); neither provider reports SQLSTATE,
+ * so writes are shaped to never conflict instead of catching errors. */
+
+struct _PpdStore
+{
+  GObject        parent_instance;
+
+  /* Owned, immutable after construction */
+  char          *provider;
+  char          *cnc_string;
+  char          *auth_string;
+  char          *sqlite_dir;
+  char          *description;   /* for logs: no password */
+  GThreadPool   *pool;
+
+  /* Any thread */
+  gint           available;     /* atomic: the last job reached the database */
+
+  /* Worker thread only */
+  GdaConnection *cnc;
+  GdaSqlParser  *parser;
+  GHashTable    *statements;    /* SQL → Statement */
+};
+
+G_DEFINE_FINAL_TYPE (PpdStore, ppd_store, G_TYPE_OBJECT)
+
+/* libgda 5 predates g_autoptr. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdaDataModel, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdaBatch, g_object_unref)
+
+G_DEFINE_QUARK (ppd-store-error-quark, ppd_store_error)
+
+typedef struct
+{
+  GdaStatement *statement;
+  GdaSet       *params;
+} Statement;
+
+typedef gboolean (*JobFunc) (PpdStore  *self,
+                             gpointer   data,
+                             gpointer  *result,
+                             GError   **error);
+
+typedef struct
+{
+  JobFunc        func;
+  gpointer       data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} Job;
+
+typedef struct
+{
+  char       *room;
+  PpLogEntry *entry;
+} BatchEntry;
+
+typedef struct
+{
+  char   *room;
+  gint64  version;
+  char   *text;
+} BatchSnapshot;
+
+struct _PpdCommitBatch
+{
+  GArray     *entries;     /* of BatchEntry */
+  GHashTable *rooms;       /* id → PpdRoomInfo*: the room rows to update */
+  GArray     *snapshots;   /* of BatchSnapshot */
+};
+
+typedef struct
+{
+  PpdRoomInfo info;
+  char       *text;
+} CreateRoomData;
+
+typedef struct
+{
+  char   *room;
+  gint64  since;
+  gint64  until;
+  guint   limit;
+} RangeData;
+
+static const char *sql_insert_op =
+  "INSERT INTO ops (room, version, client, seq, op, user_id, user_name, created_at) "
+  "VALUES (##room::string, ##version::gint64, ##client::string, ##seq::gint64, "
+  "##op::string, ##user::string, ##name::string, ##created::gint64)";
+static const char *sql_upsert_client =
+  "INSERT INTO clients (room, client, last_seq, last_version) "
+  "VALUES (##room::string, ##client::string, ##seq::gint64, ##version::gint64) "
+  "ON CONFLICT (room, client) DO UPDATE SET last_seq = excluded.last_seq, "
+  "last_version = excluded.last_version";
+static const char *sql_update_room =
+  "UPDATE rooms SET version = ##version::gint64, updated_at = ##updated::gint64, "
+  "language = ##language::string, title = ##title::string WHERE id = ##id::string";
+static const char *sql_insert_snapshot =
+  "INSERT INTO snapshots (room, version, text, created_at) "
+  "VALUES (##room::string, ##version::gint64, ##text::string, ##created::gint64) "
+  "ON CONFLICT (room, version) DO NOTHING";
+static const char *sql_insert_room =
+  "INSERT INTO rooms (id, created_at, updated_at, language, title, version) "
+  "VALUES (##id::string, ##created::gint64, ##updated::gint64, ##language::string, "
+  "##title::string, ##version::gint64)";
+static const char *sql_select_room =
+  "SELECT id, language, title, version, created_at, updated_at FROM rooms WHERE id = ##id::string";
+static const char *sql_select_snapshot =
+  "SELECT version, text FROM snapshots WHERE room = ##room::string AND version <= ##version::gint64 "
+  "ORDER BY version DESC LIMIT 1";
+static const char *sql_select_ops =
+  "SELECT version, client, seq, op, user_id, user_name, created_at FROM ops "
+  "WHERE room = ##room::string AND version > ##since::gint64 AND version <= ##until::gint64 "
+  "ORDER BY version LIMIT ##limit::gint64";
+static const char *sql_select_clients =
+  "SELECT client, last_seq, last_version FROM clients WHERE room = ##room::string";
+
+/* Data structures */
+
+void
+ppd_room_info_clear (PpdRoomInfo *info)
+{
+  g_clear_pointer (&info->id, g_free);
+  g_clear_pointer (&info->language, g_free);
+  g_clear_pointer (&info->title, g_free);
+}
+
+static void
+room_info_copy (PpdRoomInfo       *dst,
+                const PpdRoomInfo *src)
+{
+  *dst = *src;
+  dst->id = g_strdup (src->id);
+  dst->language = g_strdup (src->language);
+  dst->title = g_strdup (src->title);
+}
+
+static void
+room_info_free (PpdRoomInfo *info)
+{
+  ppd_room_info_clear (info);
+  g_free (info);
+}
+
+void
+ppd_room_record_free (PpdRoomRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  ppd_room_info_clear (&record->info);
+  g_free (record->snapshot_text);
+  g_clear_pointer (&record->entries, g_ptr_array_unref);
+  g_clear_pointer (&record->clients, g_hash_table_unref);
+  g_free (record);
+}
+
+static void
+batch_entry_clear (gpointer data)
+{
+  BatchEntry *e = data;
+
+  g_free (e->room);
+  pp_log_entry_unref (e->entry);
+}
+
+static void
+batch_snapshot_clear (gpointer data)
+{
+  BatchSnapshot *s = data;
+
+  g_free (s->room);
+  g_free (s->text);
+}
+
+PpdCommitBatch *
+ppd_commit_batch_new (void)
+{
+  PpdCommitBatch *batch = g_new0 (PpdCommitBatch, 1);
+
+  batch->entries = g_array_new (FALSE, FALSE, sizeof (BatchEntry));
+  g_array_set_clear_func (batch->entries, batch_entry_clear);
+  batch->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                        (GDestroyNotify) room_info_free);
+  batch->snapshots = g_array_new (FALSE, FALSE, sizeof (BatchSnapshot));
+  g_array_set_clear_func (batch->snapshots, batch_snapshot_clear);
+
+  return batch;
+}
+
+void
+ppd_commit_batch_free (PpdCommitBatch *batch)
+{
+  if (batch == NULL)
+    return;
+
+  g_array_unref (batch->entries);
+  g_hash_table_unref (batch->rooms);
+  g_array_unref (batch->snapshots);
+  g_free (batch);
+}
+
+gboolean
+ppd_commit_batch_is_empty (PpdCommitBatch *batch)
+{
+  return batch->entries->len == 0 && g_hash_table_size (batch->rooms) == 0;
+}
+
+guint
+ppd_commit_batch_get_n_entries (PpdCommitBatch *batch)
+{
+  return batch->entries->len;
+}
+
+void
+ppd_commit_batch_add_entry (PpdCommitBatch *batch,
+                            const char     *room,
+                            PpLogEntry     *entry)
+{
+  BatchEntry e = { g_strdup (room), pp_log_entry_ref (entry) };
+
+  g_array_append_val (batch->entries, e);
+}
+
+/* The newest metadata of a room wins: a batch writes each room row once. */
+void
+ppd_commit_batch_set_room (PpdCommitBatch    *batch,
+                           const PpdRoomInfo *info)
+{
+  PpdRoomInfo *copy = g_new0 (PpdRoomInfo, 1);
+
+  room_info_copy (copy, info);
+  g_hash_table_replace (batch->rooms, copy->id, copy);
+}
+
+/* Takes ownership of @text. */
+void
+ppd_commit_batch_add_snapshot (PpdCommitBatch *batch,
+                               const char     *room,
+                               gint64          version,
+                               char           *text)
+{
+  BatchSnapshot s = { g_strdup (room), version, text };
+
+  g_array_append_val (batch->snapshots, s);
+}
+
+/* Worker thread: statements and values */
+
+static void
+statement_free (gpointer data)
+{
+  Statement *s = data;
+
+  g_clear_object (&s->statement);
+  g_clear_object (&s->params);
+  g_free (s);
+}
+
+static Statement *
+get_statement (PpdStore    *self,
+               const char  *sql,
+               GError     **error)
+{
+  Statement *s = g_hash_table_lookup (self->statements, sql);
+
+  if (s != NULL)
+    return s;
+
+  s = g_new0 (Statement, 1);
+  s->statement = gda_sql_parser_parse_string (self->parser, sql, NULL, error);
+  if (s->statement == NULL || !gda_statement_get_parameters (s->statement, &s->params, error))
+    {
+      statement_free (s);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, s);
+  return s;
+}
+
+static gboolean
+set_params (Statement   *s,
+            GError     **error,
+            ...)
+{
+  const char *name;
+  va_list args;
+  gboolean ok = TRUE;
+
+  va_start (args, error);
+  while (ok && (name = va_arg (args, const char *)) != NULL)
+    {
+      GdaHolder *holder = gda_set_get_holder (s->params, name);
+
+      g_assert (holder != NULL);
+      if (gda_holder_get_g_type (holder) == G_TYPE_INT64)
+        ok = gda_set_set_holder_value (s->params, error, name, va_arg (args, gint64));
+      else
+        ok = gda_set_set_holder_value (s->params, error, name, va_arg (args, const char *));
+    }
+  va_end (args);
+
+  return ok;
+}
+
+/* libgda answers -1 both for errors and for statements without a row
+ * count (DDL on SQLite): only the GError tells them apart. */
+static gboolean
+execute_non_select (PpdStore      *self,
+                    GdaStatement  *statement,
+                    GdaSet        *params,
+                    GError       **error)
+{
+  GError *local_error = NULL;
+
+  gda_connection_statement_execute_non_select (self->cnc, statement, params, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+run_non_select (PpdStore   *self,
+                Statement  *s,
+                GError    **error)
+{
+  return execute_non_select (self, s->statement, s->params, error);
+}
+
+static GdaDataModel *
+run_select (PpdStore   *self,
+            Statement  *s,
+            GError    **error)
+{
+  return gda_connection_statement_execute_select (self->cnc, s->statement, s->params, error);
+}
+
+static gint64
+model_int64 (GdaDataModel *model,
+             int           col,
+             int           row)
+{
+  const GValue *value = gda_data_model_get_value_at (model, col, row, NULL);
+  g_auto(GValue) out = G_VALUE_INIT;
+
+  g_value_init (&out, G_TYPE_INT64);
+  if (value == NULL || !g_value_transform (value, &out))
+    return 0;
+
+  return g_value_get_int64 (&out);
+}
+
+static char *
+model_dup_string (GdaDataModel *model,
+                  int           col,
+                  int           row)
+{
+  const GValue *value = gda_data_model_get_value_at (model, col, row, NULL);
+
+  if (value == NULL || !G_VALUE_HOLDS_STRING (value))
+    return g_strdup ("");
+
+  return g_value_dup_string (value);
+}
+
+static gboolean
+begin (PpdStore  *self,
+       GError   **error)
+{
+  return gda_connection_begin_transaction (self->cnc, NULL, GDA_TRANSACTION_ISOLATION_UNKNOWN,
+                                           error);
+}
+
+static gboolean
+commit (PpdStore  *self,
+        GError   **error)
+{
+  return gda_connection_commit_transaction (self->cnc, NULL, error);
+}
+
+static void
+rollback (PpdStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gda_connection_rollback_transaction (self->cnc, NULL, &error))
+    g_debug ("rollback: %s", error->message);
+}
+
+/* Worker thread: jobs */
+
+static GPtrArray *
+read_entries (PpdStore    *self,
+              const char  *room,
+              gint64       since,
+              gint64       until,
+              guint        limit,
+              GError     **error)
+{
+  Statement *s = get_statement (self, sql_select_ops, error);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  int n_rows;
+
+  if (s == NULL || !set_params (s, error, "room", room, "since", since, "until", until,
+                                "limit", (gint64) limit, NULL))
+    return NULL;
+  if ((model = run_select (self, s, error)) == NULL)
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  entries = g_ptr_array_new_full (n_rows, (GDestroyNotify) pp_log_entry_unref);
+  for (int row = 0; row < n_rows; row++)
+    {
+      g_autofree char *client = model_dup_string (model, 1, row);
+      g_autofree char *op_json = model_dup_string (model, 3, row);
+      g_autofree char *user = model_dup_string (model, 4, row);
+      g_autofree char *name = model_dup_string (model, 5, row);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PpTextOp) op = pp_text_op_new_from_string (op_json, &local_error);
+
+      if (op == NULL)
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                       "Stored op %" G_GINT64_FORMAT " of room %s is invalid: %s",
+                       model_int64 (model, 0, row), room, local_error->message);
+          return NULL;
+        }
+
+      g_ptr_array_add (entries, pp_log_entry_new (model_int64 (model, 0, row), op, user, client,
+                                                  model_int64 (model, 2, row), name,
+                                                  model_int64 (model, 6, row)));
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+/* The newest snapshot at or before @version, or FALSE with NOT_FOUND. */
+static gboolean
+read_snapshot (PpdStore    *self,
+               const char  *room,
+               gint64       version,
+               gint64      *snapshot_version,
+               char       **text,
+               GError     **error)
+{
+  Statement *s = get_statement (self, sql_select_snapshot, error);
+  g_autoptr(GdaDataModel) model = NULL;
+
+  if (s == NULL || !set_params (s, error, "room", room, "version", version, NULL))
+    return FALSE;
+  if ((model = run_select (self, s, error)) == NULL)
+    return FALSE;
+
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                   "Room %s has no snapshot at or before version %" G_GINT64_FORMAT,
+                   room, version);
+      return FALSE;
+    }
+
+  *snapshot_version = model_int64 (model, 0, 0);
+  *text = model_dup_string (model, 1, 0);
+  return TRUE;
+}
+
+static gboolean
+job_create_room (PpdStore  *self,
+                 gpointer   data,
+                 gpointer  *result,
+                 GError   **error)
+{
+  CreateRoomData *d = data;
+  Statement *room = get_statement (self, sql_insert_room, error);
+  Statement *snapshot = room ? get_statement (self, sql_insert_snapshot, error) : NULL;
+
+  if (snapshot == NULL || !begin (self, error))
+    return FALSE;
+
+  if (!set_params (room, error, "id", d->info.id, "created", d->info.created_at,
+                   "updated", d->info.updated_at, "language", d->info.language,
+                   "title", d->info.title, "version", d->info.version, NULL) ||
+      !run_non_select (self, room, error) ||
+      !set_params (snapshot, error, "room", d->info.id, "version", (gint64) 0,
+                   "text", d->text, "created", d->info.created_at, NULL) ||
+      !run_non_select (self, snapshot, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+job_load_room (PpdStore  *self,
+               gpointer   data,
+               gpointer  *result,
+               GError   **error)
+{
+  RangeData *d = data;
+  Statement *s = get_statement (self, sql_select_room, error);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GdaDataModel) clients = NULL;
+  g_autoptr(PpdRoomRecord) record = NULL;
+  gint64 tail_start;
+
+  if (s == NULL || !set_params (s, error, "id", d->room, NULL))
+    return FALSE;
+  if ((model = run_select (self, s, error)) == NULL)
+    return FALSE;
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND, "No room “%s”", d->room);
+      return FALSE;
+    }
+
+  record = g_new0 (PpdRoomRecord, 1);
+  record->info.id = model_dup_string (model, 0, 0);
+  record->info.language = model_dup_string (model, 1, 0);
+  record->info.title = model_dup_string (model, 2, 0);
+  record->info.version = model_int64 (model, 3, 0);
+  record->info.created_at = model_int64 (model, 4, 0);
+  record->info.updated_at = model_int64 (model, 5, 0);
+
+  if (!read_snapshot (self, d->room, record->info.version, &record->snapshot_version,
+                      &record->snapshot_text, error))
+    return FALSE;
+
+  tail_start = MIN (record->snapshot_version, MAX (0, record->info.version - (gint64) d->limit));
+  record->entries = read_entries (self, d->room, tail_start, record->info.version,
+                                  G_MAXINT32, error);
+  if (record->entries == NULL)
+    return FALSE;
+
+  if ((s = get_statement (self, sql_select_clients, error)) == NULL ||
+      !set_params (s, error, "room", d->room, NULL) ||
+      (clients = run_select (self, s, error)) == NULL)
+    return FALSE;
+
+  record->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (int row = 0, n = gda_data_model_get_n_rows (clients); row < n; row++)
+    {
+      PpdClientSeq *seq = g_new0 (PpdClientSeq, 1);
+
+      seq->last_seq = model_int64 (clients, 1, row);
+      seq->last_version = model_int64 (clients, 2, row);
+      g_hash_table_insert (record->clients, model_dup_string (clients, 0, row), seq);
+    }
+
+  *result = g_steal_pointer (&record);
+  return TRUE;
+}
+
+static gboolean
+write_batch (PpdStore        *self,
+             PpdCommitBatch  *batch,
+             GError         **error)
+{
+  Statement *op = get_statement (self, sql_insert_op, error);
+  Statement *client = op ? get_statement (self, sql_upsert_client, error) : NULL;
+  Statement *room = client ? get_statement (self, sql_update_room, error) : NULL;
+  Statement *snapshot = room ? get_statement (self, sql_insert_snapshot, error) : NULL;
+  GHashTableIter iter;
+  PpdRoomInfo *info;
+
+  if (snapshot == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      const BatchEntry *e = &g_array_index (batch->entries, BatchEntry, i);
+      g_autofree char *op_json = pp_text_op_to_string (e->entry->op);
+
+      if (!set_params (op, error, "room", e->room, "version", e->entry->v,
+                       "client", e->entry->client, "seq", e->entry->seq, "op", op_json,
+                       "user", e->entry->user, "name", e->entry->name ? e->entry->name : "",
+                       "created", e->entry->created_at, NULL) ||
+          !run_non_select (self, op, error) ||
+          !set_params (client, error, "room", e->room, "client", e->entry->client,
+                       "seq", e->entry->seq, "version", e->entry->v, NULL) ||
+          !run_non_select (self, client, error))
+        return FALSE;
+    }
+
+  g_hash_table_iter_init (&iter, batch->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &info))
+    {
+      if (!set_params (room, error, "version", info->version, "updated", info->updated_at,
+                       "language", info->language, "title", info->title, "id", info->id, NULL) ||
+          !run_non_select (self, room, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < batch->snapshots->len; i++)
+    {
+      const BatchSnapshot *s = &g_array_index (batch->snapshots, BatchSnapshot, i);
+
+      if (!set_params (snapshot, error, "room", s->room, "version", s->version,
+                       "text", s->text, "created", g_get_real_time (), NULL) ||
+          !run_non_select (self, snapshot, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+job_commit (PpdStore  *self,
+            gpointer   data,
+            gpointer  *result,
+            GError   **error)
+{
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!write_batch (self, data, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+job_get_ops (PpdStore  *self,
+             gpointer   data,
+             gpointer  *result,
+             GError   **error)
+{
+  RangeData *d = data;
+
+  *result = read_entries (self, d->room, d->since, d->until, d->limit, error);
+  return *result != NULL;
+}
+
+/* Replays on the worker so a long replay never holds up the main loop. */
+static gboolean
+job_get_text (PpdStore  *self,
+              gpointer   data,
+              gpointer  *result,
+              GError   **error)
+{
+  RangeData *d = data;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(PpDocument) document = NULL;
+  gint64 snapshot_version;
+
+  if (!read_snapshot (self, d->room, d->until, &snapshot_version, &text, error))
+    return FALSE;
+
+  entries = read_entries (self, d->room, snapshot_version, d->until, G_MAXINT32, error);
+  if (entries == NULL)
+    return FALSE;
+
+  document = pp_document_new (text, -1, snapshot_version);
+  pp_document_set_max_length (document, G_MAXSIZE);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PpLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!pp_document_apply (document, entry->op, &local_error))
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                       "Stored op %" G_GINT64_FORMAT " of room %s does not apply: %s",
+                       entry->v, d->room, local_error->message);
+          return FALSE;
+        }
+    }
+
+  *result = pp_document_dup_text (document);
+  return TRUE;
+}
+
+static gboolean
+job_ping (PpdStore  *self,
+          gpointer   data,
+          gpointer  *result,
+          GError   **error)
+{
+  g_autoptr(GdaDataModel) model = gda_connection_execute_select_command (self->cnc, "SELECT 1",
+                                                                         error);
+
+  return model != NULL;
+}
+
+static gboolean
+run_statements (PpdStore    *self,
+                const char  *sql,
+                GError     **error)
+{
+  g_autoptr(GdaBatch) batch = gda_sql_parser_parse_string_as_batch (self->parser, sql, NULL, error);
+
+  if (batch == NULL)
+    return FALSE;
+
+  for (const GSList *l = gda_batch_get_statements (batch); l != NULL; l = l->next)
+    {
+      if (!execute_non_select (self, l->data, NULL, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Migrations are compiled in (data/migrations), applied in name order, each
+ * in its own transaction together with its row in schema_migrations. */
+static gboolean
+migrate (PpdStore  *self,
+         GError   **error)
+{
+  const char *dir = "/io/github/pairpad/pairpadd/migrations";
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GdaDataModel) applied = NULL;
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!run_statements (self, "CREATE TABLE IF NOT EXISTS schema_migrations "
+                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", error))
+    return FALSE;
+
+  applied = gda_connection_execute_select_command (self->cnc, "SELECT name FROM schema_migrations",
+                                                   error);
+  if (applied == NULL)
+    return FALSE;
+  for (int row = 0, n = gda_data_model_get_n_rows (applied); row < n; row++)
+    g_hash_table_add (done, model_dup_string (applied, 0, row));
+
+  names = g_resources_enumerate_children (dir, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (names == NULL)
+    return FALSE;
+  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_path ("/", dir, names[i], NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GString) sql = NULL;
+      g_autofree char *record = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *now_str = g_date_time_format_iso8601 (now);
+      g_auto(GStrv) lines = NULL;
+
+      if (g_hash_table_contains (done, names[i]))
+        continue;
+
+      bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
+        return FALSE;
+
+      /* Comments are dropped before the libgda parser sees the batch. */
+      sql = g_string_new (NULL);
+      lines = g_strsplit (g_bytes_get_data (bytes, NULL), "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        if (!g_str_has_prefix (g_strstrip (lines[l]), "--"))
+          g_string_append_printf (sql, "%s\n", lines[l]);
+      if (g_strcmp0 (self->provider, "SQLite") == 0)
+        g_string_replace (sql, "BIGINT", "INT64", 0);
+
+      record = g_strdup_printf ("INSERT INTO schema_migrations (name, applied_at) "
+                                "VALUES ('%s', '%s')", names[i], now_str);
+
+      if (!begin (self, error))
+        return FALSE;
+      if (!run_statements (self, sql->str, error) || !run_statements (self, record, error) ||
+          !commit (self, error))
+        {
+          rollback (self);
+          g_prefix_error (error, "Migration %s: ", names[i]);
+          return FALSE;
+        }
+      g_info ("Applied migration %s", names[i]);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+job_open (PpdStore  *self,
+          gpointer   data,
+          gpointer  *result,
+          GError   **error)
+{
+  static const char * const sqlite_pragmas[] = {
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+  };
+
+  if (self->sqlite_dir != NULL && g_mkdir_with_parents (self->sqlite_dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot create %s: %s", self->sqlite_dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  self->cnc = gda_connection_open_from_string (self->provider, self->cnc_string, self->auth_string,
+                                               GDA_CONNECTION_OPTIONS_NONE, error);
+  if (self->cnc == NULL)
+    return FALSE;
+
+  self->parser = gda_connection_create_parser (self->cnc);
+  if (self->parser == NULL)
+    self->parser = gda_sql_parser_new ();
+
+  if (g_strcmp0 (self->provider, "SQLite") == 0)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (sqlite_pragmas); i++)
+        {
+          g_autoptr(GdaDataModel) model =
+            gda_connection_execute_select_command (self->cnc, sqlite_pragmas[i], error);
+
+          if (model == NULL)
+            return FALSE;
+        }
+    }
+
+  return migrate (self, error);
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  if (job->data_free != NULL)
+    g_clear_pointer (&job->data, job->data_free);
+  g_free (job);
+}
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  PpdStore *self = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gpointer result = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (self->cnc == NULL && job->func != job_open)
+    {
+      g_task_return_new_error (task, PPD_STORE_ERROR, PPD_STORE_ERROR_UNAVAILABLE,
+                               "The database is not open");
+      return;
+    }
+
+  if (!job->func (self, job->data, &result, &error))
+    {
+      /* Only a failure to reach the database makes the store unavailable. */
+      if (g_error_matches (error, GDA_CONNECTION_ERROR, GDA_CONNECTION_OPEN_ERROR) ||
+          (self->cnc != NULL && !gda_connection_is_opened (self->cnc)))
+        g_atomic_int_set (&self->available, FALSE);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_atomic_int_set (&self->available, TRUE);
+  g_task_return_pointer (task, result ? result : GINT_TO_POINTER (TRUE),
+                         result ? job->result_free : NULL);
+}
+
+static void
+push_job (PpdStore            *self,
+          gpointer             source_tag,
+          JobFunc              func,
+          gpointer             data,
+          GDestroyNotify       data_free,
+          GDestroyNotify       result_free,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, job_free);
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
+}
+
+static gpointer
+finish_job (PpdStore      *self,
+            GAsyncResult  *result,
+            gpointer       source_tag,
+            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+range_data_free (gpointer data)
+{
+  RangeData *d = data;
+
+  g_free (d->room);
+  g_free (d);
+}
+
+static RangeData *
+range_data_new (const char *room,
+                gint64      since,
+                gint64      until,
+                guint       limit)
+{
+  RangeData *d = g_new0 (RangeData, 1);
+
+  d->room = g_strdup (room);
+  d->since = since;
+  d->until = until;
+  d->limit = limit;
+
+  return d;
+}
+
+static void
+create_room_data_free (gpointer data)
+{
+  CreateRoomData *d = data;
+
+  ppd_room_info_clear (&d->info);
+  g_free (d->text);
+  g_free (d);
+}
+
+/* URL parsing */
+
+static gboolean
+parse_url (PpdStore    *self,
+           const char  *url,
+           GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (g_str_has_prefix (url, "sqlite://"))
+    {
+      const char *path = url + strlen ("sqlite://");
+      g_autofree char *dir = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *dir_enc = NULL;
+      g_autofree char *base_enc = NULL;
+
+      if (!g_path_is_absolute (path) || g_str_has_suffix (path, "/"))
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_BAD_URL,
+                       "SQLite database URL must be sqlite:///absolute/path/file.db, not “%s”", url);
+          return FALSE;
+        }
+
+      dir = g_path_get_dirname (path);
+      base = g_path_get_basename (path);
+      dir_enc = gda_rfc1738_encode (dir);
+      base_enc = gda_rfc1738_encode (base);
+      self->provider = g_strdup ("SQLite");
+      self->cnc_string = g_strdup_printf ("DB_DIR=%s;DB_NAME=%s;APPEND_DB_EXTENSION=FALSE",
+                                          dir_enc, base_enc);
+      self->sqlite_dir = g_steal_pointer (&dir);
+      self->description = g_strdup_printf ("SQLite %s", path);
+      return TRUE;
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, error);
+  if (uri == NULL)
+    return FALSE;
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "postgresql") == 0 ||
+      g_strcmp0 (g_uri_get_scheme (uri), "postgres") == 0)
+    {
+      const char *db = g_uri_get_path (uri);
+      const char *user = g_uri_get_user (uri);
+      const char *password = g_uri_get_password (uri);
+      g_autofree char *user_enc = user ? gda_rfc1738_encode (user) : NULL;
+      g_autofree char *password_enc = password ? gda_rfc1738_encode (password) : NULL;
+      g_autofree char *host_enc = gda_rfc1738_encode (g_uri_get_host (uri) ? g_uri_get_host (uri)
+                                                                           : "127.0.0.1");
+      g_autofree char *db_enc = NULL;
+      g_autoptr(GString) auth = g_string_new (NULL);
+
+      while (*db == '/')
+        db++;
+      if (*db == '\0')
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_BAD_URL,
+                       "PostgreSQL URL needs a database name: postgresql://user:pass@host:port/db");
+          return FALSE;
+        }
+      db_enc = gda_rfc1738_encode (db);
+
+      self->provider = g_strdup ("PostgreSQL");
+      self->cnc_string = g_strdup_printf ("HOST=%s;PORT=%d;DB_NAME=%s;CONNECT_TIMEOUT=5",
+                                          host_enc,
+                                          g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 5432,
+                                          db_enc);
+      if (user_enc != NULL)
+        g_string_append_printf (auth, "USERNAME=%s", user_enc);
+      if (password_enc != NULL)
+        g_string_append_printf (auth, ";PASSWORD=%s", password_enc);
+      self->auth_string = auth->len ? g_strdup (auth->str) : NULL;
+      self->description = g_strdup_printf ("PostgreSQL %s@%s:%d/%s", user ? user : "",
+                                           g_uri_get_host (uri) ? g_uri_get_host (uri) : "127.0.0.1",
+                                           g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 5432,
+                                           db);
+      return TRUE;
+    }
+
+  g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_BAD_URL,
+               "Unsupported database URL scheme “%s” (use sqlite:// or postgresql://)",
+               g_uri_get_scheme (uri));
+  return FALSE;
+}
+
+/* GObject */
+
+static void
+drain_pool (GThreadPool *pool)
+{
+  g_thread_pool_free (pool, FALSE, TRUE);
+}
+
+static void
+ppd_store_finalize (GObject *object)
+{
+  PpdStore *self = (PpdStore *) object;
+
+  /* Every queued job holds a reference through its GTask, so by now the
+   * pool is idle; draining it only joins the thread. */
+  g_clear_pointer (&self->pool, drain_pool);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_object (&self->parser);
+  if (self->cnc != NULL)
+    gda_connection_close (self->cnc);
+  g_clear_object (&self->cnc);
+  g_free (self->provider);
+  g_free (self->cnc_string);
+  g_free (self->auth_string);
+  g_free (self->sqlite_dir);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (ppd_store_parent_class)->finalize (object);
+}
+
+static void
+ppd_store_class_init (PpdStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ppd_store_finalize;
+}
+
+static void
+ppd_store_init (PpdStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+}
+
+/* Public API */
+
+PpdStore *
+ppd_store_new (const char  *url,
+               GError     **error)
+{
+  static gsize gda_initialized = 0;
+  g_autoptr(PpdStore) self = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  if (g_once_init_enter (&gda_initialized))
+    {
+      gda_init ();
+      ppd_register_resource ();
+      g_once_init_leave (&gda_initialized, 1);
+    }
+
+  self = g_object_new (PPD_TYPE_STORE, NULL);
+  if (!parse_url (self, url, error))
+    return NULL;
+
+  self->pool = g_thread_pool_new (worker, self, 1, TRUE, error);
+  if (self->pool == NULL)
+    return NULL;
+
+  g_info ("Store: %s", self->description);
+  return g_steal_pointer (&self);
+}
+
+const char *
+ppd_store_get_provider_name (PpdStore *self)
+{
+  g_return_val_if_fail (PPD_IS_STORE (self), NULL);
+
+  return self->provider;
+}
+
+gboolean
+ppd_store_is_available (PpdStore *self)
+{
+  g_return_val_if_fail (PPD_IS_STORE (self), FALSE);
+
+  return g_atomic_int_get (&self->available);
+}
+
+void
+ppd_store_open_async (PpdStore            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_open_async, job_open, NULL, NULL, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_open_finish (PpdStore      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return finish_job (self, result, ppd_store_open_async, error) != NULL;
+}
+
+void
+ppd_store_create_room_async (PpdStore            *self,
+                             const PpdRoomInfo   *info,
+                             const char          *text,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  CreateRoomData *d = g_new0 (CreateRoomData, 1);
+
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  room_info_copy (&d->info, info);
+  d->text = g_strdup (text);
+  push_job (self, ppd_store_create_room_async, job_create_room, d, create_room_data_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_create_room_finish (PpdStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_job (self, result, ppd_store_create_room_async, error) != NULL;
+}
+
+void
+ppd_store_load_room_async (PpdStore            *self,
+                           const char          *id,
+                           guint                catchup_limit,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_load_room_async, job_load_room,
+            range_data_new (id, 0, 0, catchup_limit), range_data_free,
+            (GDestroyNotify) ppd_room_record_free, cancellable, callback, user_data);
+}
+
+PpdRoomRecord *
+ppd_store_load_room_finish (PpdStore      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish_job (self, result, ppd_store_load_room_async, error);
+}
+
+/* Takes ownership of @batch. */
+void
+ppd_store_commit_async (PpdStore            *self,
+                        PpdCommitBatch      *batch,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_commit_async, job_commit, batch,
+            (GDestroyNotify) ppd_commit_batch_free, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_commit_finish (PpdStore      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  return finish_job (self, result, ppd_store_commit_async, error) != NULL;
+}
+
+void
+ppd_store_get_ops_async (PpdStore            *self,
+                         const char          *room,
+                         gint64               since,
+                         guint                limit,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_get_ops_async, job_get_ops,
+            range_data_new (room, since, G_MAXINT64, limit), range_data_free,
+            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+ppd_store_get_ops_finish (PpdStore      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_job (self, result, ppd_store_get_ops_async, error);
+}
+
+void
+ppd_store_get_text_async (PpdStore            *self,
+                          const char          *room,
+                          gint64               version,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_get_text_async, job_get_text,
+            range_data_new (room, 0, version, 0), range_data_free, g_free,
+            cancellable, callback, user_data);
+}
+
+char *
+ppd_store_get_text_finish (PpdStore      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_job (self, result, ppd_store_get_text_async, error);
+}
+
+void
+ppd_store_ping_async (PpdStore            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_ping_async, job_ping, NULL, NULL, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_ping_finish (PpdStore      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return finish_job (self, result, ppd_store_ping_async, error) != NULL;
+}

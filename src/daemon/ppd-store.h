@@ -1,0 +1,147 @@
+/* ppd-store.h: durable rooms and op logs through libgda (SQLite or PostgreSQL), off the main thread.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <pairpad.h>
+
+G_BEGIN_DECLS
+
+#define PPD_STORE_ERROR (ppd_store_error_quark ())
+
+typedef enum
+{
+  PPD_STORE_ERROR_FAILED,
+  PPD_STORE_ERROR_NOT_FOUND,
+  PPD_STORE_ERROR_BAD_URL,
+  PPD_STORE_ERROR_UNAVAILABLE,
+  PPD_STORE_ERROR_CORRUPT,
+} PpdStoreError;
+
+/* Room metadata as stored. Plain value; owned by whoever holds it. */
+typedef struct
+{
+  char   *id;
+  char   *language;
+  char   *title;
+  gint64  version;
+  gint64  created_at;   /* µs since the epoch */
+  gint64  updated_at;
+} PpdRoomInfo;
+
+typedef struct
+{
+  gint64 last_seq;
+  gint64 last_version;
+} PpdClientSeq;
+
+/* What a room needs to come back to life: its metadata, the newest snapshot,
+ * the log tail after max(0, version - catchup_limit) (which always covers
+ * the snapshot) and the last seq of every client. */
+typedef struct
+{
+  PpdRoomInfo  info;
+  char        *snapshot_text;
+  gint64       snapshot_version;
+  GPtrArray   *entries;   /* of PpLogEntry, oldest first */
+  GHashTable  *clients;   /* client id → PpdClientSeq */
+} PpdRoomRecord;
+
+/* One group commit: everything written in one transaction. */
+typedef struct _PpdCommitBatch PpdCommitBatch;
+
+#define PPD_TYPE_STORE (ppd_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (PpdStore, ppd_store, PPD, STORE, GObject)
+
+GQuark           ppd_store_error_quark          (void);
+
+void             ppd_room_info_clear            (PpdRoomInfo       *info);
+void             ppd_room_record_free           (PpdRoomRecord     *record);
+
+PpdCommitBatch  *ppd_commit_batch_new           (void);
+void             ppd_commit_batch_free          (PpdCommitBatch    *batch);
+gboolean         ppd_commit_batch_is_empty      (PpdCommitBatch    *batch);
+guint            ppd_commit_batch_get_n_entries (PpdCommitBatch    *batch);
+void             ppd_commit_batch_add_entry     (PpdCommitBatch    *batch,
+                                                 const char        *room,
+                                                 PpLogEntry        *entry);
+void             ppd_commit_batch_set_room      (PpdCommitBatch    *batch,
+                                                 const PpdRoomInfo *info);
+void             ppd_commit_batch_add_snapshot  (PpdCommitBatch    *batch,
+                                                 const char        *room,
+                                                 gint64             version,
+                                                 char              *text);
+
+PpdStore        *ppd_store_new                  (const char        *url,
+                                                 GError           **error);
+const char      *ppd_store_get_provider_name    (PpdStore          *self);
+gboolean         ppd_store_is_available         (PpdStore          *self);
+
+void             ppd_store_open_async           (PpdStore          *self,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_open_finish          (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_create_room_async    (PpdStore          *self,
+                                                 const PpdRoomInfo *info,
+                                                 const char        *text,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_create_room_finish   (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_load_room_async      (PpdStore          *self,
+                                                 const char        *id,
+                                                 guint              catchup_limit,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+PpdRoomRecord   *ppd_store_load_room_finish     (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_commit_async         (PpdStore          *self,
+                                                 PpdCommitBatch    *batch,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_commit_finish        (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_get_ops_async        (PpdStore          *self,
+                                                 const char        *room,
+                                                 gint64             since,
+                                                 guint              limit,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+GPtrArray       *ppd_store_get_ops_finish       (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_get_text_async       (PpdStore          *self,
+                                                 const char        *room,
+                                                 gint64             version,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+char            *ppd_store_get_text_finish      (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_ping_async           (PpdStore          *self,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_ping_finish          (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdCommitBatch, ppd_commit_batch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdRoomRecord, ppd_room_record_free)
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* pairpad.h: the umbrella header of libpairpad, the only one consumers include.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#define PP_INSIDE
+#include "pp-types.h"
+#include "pp-error.h"
+#include "pp-text-op.h"
+#include "pp-rope.h"
+#include "pp-document.h"
+#include "pp-protocol.h"
+#include "pp-client-session.h"
+#undef PP_INSIDE
