@@ -561,8 +561,12 @@ rooms_handler (SoupServer        *server,
 
   if (!parse_room_path (path, &id, &route))
     {
-      respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
-                     "No such resource");
+      /* A WebSocket to a room id that cannot exist is an unknown room like
+       * any other: websocket_handler() answers not_found and 4404, which a
+       * browser can see, unlike the status of a refused handshake. */
+      if (!is_websocket_upgrade (msg) || !g_str_has_suffix (path, "/ws"))
+        respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+                       "No such resource");
       return;
     }
 

@@ -152,12 +152,21 @@ handle_frame (PpdPeer *self,
                            "hello was already sent on this connection");
     }
 
+  if (message == NULL && first)
+    {
+      ppd_peer_fail (self, PP_PROTOCOL_ERROR_BAD_MESSAGE, error->message, PPD_CLOSE_BAD_HELLO);
+      return;
+    }
+
   if (message == NULL)
     {
-      if (first)
-        ppd_peer_fail (self, PP_PROTOCOL_ERROR_BAD_MESSAGE, error->message, PPD_CLOSE_BAD_HELLO);
-      else
-        ppd_peer_send_error (self, error->code, error->message, FALSE, 0);
+      /* An error about an op names its seq, even when the op could not be
+       * decoded: that is how the client knows which op was refused. */
+      gint64 seq = 0;
+      gboolean has_seq = type == SOUP_WEBSOCKET_DATA_TEXT &&
+                         pp_message_peek_seq (data, n_bytes, &self->config->limits, &seq);
+
+      ppd_peer_send_error (self, error->code, error->message, has_seq, seq);
       return;
     }
 

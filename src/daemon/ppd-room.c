@@ -296,7 +296,8 @@ send_error (Member          *m,
   ppd_peer_send_error (m->peer, code, message, has_seq, has_seq ? about->seq : 0);
 }
 
-/* Sends @frame to every welcomed session but @except that is past @after. */
+/* Sends @frame to every welcomed session but @except whose welcome came
+ * before version @after (G_MAXINT64: every welcomed session). */
 static void
 broadcast (PpdRoom    *self,
            const char *frame,
@@ -349,7 +350,7 @@ remove_member (PpdRoom *self,
       g_autoptr(PpMessage) leave = pp_message_new_leave (m->user);
 
       g_info ("%s left room %s", m->user, self->id);
-      broadcast_message (self, leave, NULL, G_MININT64);
+      broadcast_message (self, leave, NULL, G_MAXINT64);
     }
 
   if (self->members->len == 0)
@@ -386,7 +387,7 @@ send_welcome (PpdRoom  *self,
 
   info = member_dup_info (m);
   join = pp_message_new_join (info);
-  broadcast_message (self, join, m, G_MININT64);
+  broadcast_message (self, join, m, G_MAXINT64);
   g_info ("%s (%s) joined room %s at version %" G_GINT64_FORMAT, m->user, m->client, self->id,
           w->version);
 }
@@ -477,6 +478,19 @@ handle_hello (PpdRoom         *self,
   when_committed (self, w->version, send_welcome, w, welcome_free);
 }
 
+/* Length of the document at @version, from today's and the log's deltas. */
+static gsize
+length_at (PpdRoom *self,
+           gint64   version)
+{
+  gssize length = pp_document_get_length (self->document);
+
+  for (gint64 v = self->version; v > version; v--)
+    length -= pp_text_op_get_length_delta (log_entry_at (self, v)->op);
+
+  return length;
+}
+
 /* Exactly once: a (client, seq) already in the log is acked again with its
  * version, never applied twice. Returns TRUE when @msg was handled here. */
 static gboolean
@@ -563,6 +577,17 @@ handle_op (PpdRoom         *self,
       return;
     }
 
+  /* Judged against the document its sender saw: a skip past the end there
+   * could be hidden by transformation (and normalization drops a trailing
+   * one from the op itself). */
+  if (pp_text_op_get_base_length (msg->op) > length_at (self, msg->v))
+    {
+      g_autofree char *text = g_strdup_printf ("The op reaches past the end of the document at "
+                                               "version %" G_GINT64_FORMAT, msg->v);
+      send_error (m, PP_PROTOCOL_ERROR_BAD_OP, text, msg);
+      return;
+    }
+
   /* C' = transform (C, L, left) for every entry L the sender had not seen. */
   op = pp_text_op_ref (msg->op);
   for (gint64 v = msg->v + 1; v <= self->version; v++)
@@ -604,19 +629,6 @@ handle_op (PpdRoom         *self,
   self->updated_at = g_get_real_time ();
   ppd_metrics_add_ops_applied (self->metrics, 1);
   g_signal_emit (self, signals[NEEDS_COMMIT], 0);
-}
-
-/* Length of the document at @version, from today's and the log's deltas. */
-static gsize
-length_at (PpdRoom *self,
-           gint64   version)
-{
-  gssize length = pp_document_get_length (self->document);
-
-  for (gint64 v = self->version; v > version; v--)
-    length -= pp_text_op_get_length_delta (log_entry_at (self, v)->op);
-
-  return length;
 }
 
 static void
@@ -689,7 +701,7 @@ handle_presence (PpdRoom         *self,
 
   relay = pp_message_new_server_presence (m->user, m->v, (PpRange *) sel->data, sel->len,
                                           msg->has_view ? &view : NULL);
-  broadcast_message (self, relay, m, G_MININT64);
+  broadcast_message (self, relay, m, G_MAXINT64);
 }
 
 static void
@@ -719,7 +731,7 @@ handle_meta (PpdRoom         *self,
   self->meta_dirty = TRUE;
   self->updated_at = g_get_real_time ();
   meta = pp_message_new_server_meta (m->user, self->language, self->title);
-  broadcast_message (self, meta, NULL, G_MININT64);
+  broadcast_message (self, meta, NULL, G_MAXINT64);
   g_signal_emit (self, signals[NEEDS_COMMIT], 0);
 }
 

@@ -140,6 +140,7 @@ static const char *sql_select_ops =
   "ORDER BY version LIMIT ##limit::gint64";
 static const char *sql_select_clients =
   "SELECT client, last_seq, last_version FROM clients WHERE room = ##room::string";
+static const char *sql_ping = "SELECT 1";
 
 /* Data structures */
 
@@ -714,8 +715,10 @@ job_ping (PpdStore  *self,
           gpointer  *result,
           GError   **error)
 {
-  g_autoptr(GdaDataModel) model = gda_connection_execute_select_command (self->cnc, "SELECT 1",
-                                                                         error);
+  /* Prepared once: libgda 5 leaks a little with every statement it
+   * prepares, and /healthz may be asked every few seconds for months. */
+  Statement *s = get_statement (self, sql_ping, error);
+  g_autoptr(GdaDataModel) model = s != NULL ? run_select (self, s, error) : NULL;
 
   return model != NULL;
 }

@@ -44,6 +44,7 @@ typedef struct
   gboolean    soft_in_op;     /* inside the value of the top-level "op" member */
   char        soft_member[32]; /* that top-level member's name, "" if unknown */
   gboolean    type_is_op;     /* the top-level "type" member is the string "op" */
+  gint64      seq;            /* the top-level "seq" member when a positive integer, or 0 */
 
   /* The name of the top-level member being scanned, raw, without quotes */
   const char *member;
@@ -64,6 +65,7 @@ typedef enum
   TOP_MEMBER_OTHER,
   TOP_MEMBER_TYPE,
   TOP_MEMBER_OP,
+  TOP_MEMBER_SEQ,
 } TopMember;
 
 G_DEFINE_BOXED_TYPE (PpLogEntry, pp_log_entry, pp_log_entry_ref, pp_log_entry_unref)
@@ -327,6 +329,32 @@ scan_number (JsonScan     *scan,
   return p;
 }
 
+/* The value of a JSON number that is a positive integer within gint64, or 0. */
+static gint64
+positive_integer (const guchar *start,
+                  const guchar *end)
+{
+  char digits[20];
+  gsize len = (gsize) (end - start);
+  guint64 value;
+
+  if (len >= sizeof digits)
+    return 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (start[i]))
+        return 0;
+    }
+
+  memcpy (digits, start, len);
+  digits[len] = '\0';
+  if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &value, NULL))
+    return 0;
+
+  return (gint64) value;
+}
+
 static const guchar *
 scan_literal (const char   *data,
               const guchar *p,
@@ -447,6 +475,12 @@ json_scan (const char  *data,
                 top_member = TOP_MEMBER_TYPE;
               else if (p - key == 4 && memcmp (key, "\"op\"", 4) == 0)
                 top_member = TOP_MEMBER_OP;
+              else if (p - key == 5 && memcmp (key, "\"seq\"", 5) == 0)
+                {
+                  /* The last one counts, as in json-glib's tree. */
+                  top_member = TOP_MEMBER_SEQ;
+                  scan->seq = 0;
+                }
             }
 
           p = skip_ws (p, end);
@@ -487,8 +521,15 @@ json_scan (const char  *data,
 
         case '-': case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
-          if (!(p = scan_number (scan, data, p, end, in_op, error)))
-            return FALSE;
+          {
+            const guchar *start = p;
+
+            if (!(p = scan_number (scan, data, p, end, in_op, error)))
+              return FALSE;
+
+            if (depth == 1 && top_member == TOP_MEMBER_SEQ && stack[0] == '{')
+              scan->seq = positive_integer (start, p);
+          }
           break;
 
         case 't':
@@ -1994,6 +2035,50 @@ pp_message_parse (const char             *frame,
     return NULL;
 
   return g_steal_pointer (&msg);
+}
+
+/**
+ * pp_message_peek_seq:
+ * @frame: (array length=n_bytes): a client frame that pp_message_parse() refused
+ * @n_bytes: length of @frame
+ * @limits: (nullable): the limits it was parsed with, %NULL for the defaults
+ * @seq: (out): the op's seq
+ *
+ * An error about an op carries the op's seq (PROTOCOL.md), which is how its
+ * sender knows which op was refused, even when the op could not be decoded.
+ * This finds it: @frame must be a JSON object within @limits whose "type" is
+ * "op" and whose "seq" is a positive integer; its other members may be
+ * anything, strings that are not valid Unicode included.
+ *
+ * Returns: whether @frame has a seq, then in @seq
+ */
+gboolean
+pp_message_peek_seq (const char             *frame,
+                     gsize                   n_bytes,
+                     const PpProtocolLimits *limits,
+                     gint64                 *seq)
+{
+  PpProtocolLimits default_limits;
+  JsonScan scan;
+
+  g_return_val_if_fail (frame != NULL || n_bytes == 0, FALSE);
+  g_return_val_if_fail (seq != NULL, FALSE);
+
+  if (limits == NULL)
+    {
+      pp_protocol_limits_init_default (&default_limits);
+      limits = &default_limits;
+    }
+
+  if (frame == NULL || n_bytes > limits->max_frame_bytes ||
+      !g_utf8_validate_len (frame, n_bytes, NULL) ||
+      !json_scan (frame, n_bytes, limits->max_json_depth, &scan, NULL) ||
+      !scan.type_is_op || scan.seq < 1)
+    return FALSE;
+
+  *seq = scan.seq;
+
+  return TRUE;
 }
 
 /* Builders */

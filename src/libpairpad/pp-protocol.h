@@ -189,6 +189,10 @@ PpMessage        *pp_message_parse                 (const char             *fram
                                                     PpDirection             direction,
                                                     const PpProtocolLimits *limits,
                                                     GError                **error);
+gboolean          pp_message_peek_seq              (const char             *frame,
+                                                    gsize                   n_bytes,
+                                                    const PpProtocolLimits *limits,
+                                                    gint64                 *seq);
 const char       *pp_message_type_to_string        (PpMessageType           type);
 
 /* Building: each returns a new message; pp_message_to_json() encodes any

@@ -41,6 +41,9 @@
 struct _PpTextOp
 {
   gatomicrefcount ref_count;
+  /* What the op as received reaches, a trailing skip included: normalizing
+   * drops that skip, but a skip past the end must still be refused. */
+  gsize           declared_length;
   guint           n_components;
   PpOpComponent   components[];
 };
@@ -728,6 +731,7 @@ pp_text_op_builder_end (PpTextOpBuilder *builder)
   self = g_malloc (header + text_bytes);
   g_atomic_ref_count_init (&self->ref_count);
   self->n_components = n;
+  self->declared_length = 0;
   text_out = (char *) self + header;
 
   for (guint i = 0; i < n; i++)
@@ -860,6 +864,8 @@ pp_text_op_new_from_json (JsonNode  *node,
 {
   g_auto(PpTextOpBuilder) builder = { NULL, NULL };
   JsonArray *array;
+  PpTextOp *op;
+  gsize declared_length = 0;
   guint n;
 
   g_return_val_if_fail (node != NULL, NULL);
@@ -881,7 +887,17 @@ pp_text_op_new_from_json (JsonNode  *node,
         return NULL;
     }
 
-  return pp_text_op_builder_end (&builder);
+  for (guint i = 0; builder.components != NULL && i < builder.components->len; i++)
+    {
+      const BuilderComponent *c = &g_array_index (builder.components, BuilderComponent, i);
+
+      if (c->kind != PP_OP_INSERT)
+        declared_length += c->count;
+    }
+
+  op = pp_text_op_builder_end (&builder);
+  op->declared_length = declared_length;
+  return op;
 }
 
 /**
@@ -1076,7 +1092,8 @@ pp_text_op_is_identity (const PpTextOp *self)
  * @self: a #PpTextOp
  *
  * Returns: skipped plus deleted code points: the least document length
- *   @self can apply to
+ *   @self can apply to. For an op parsed from JSON this counts the trailing
+ *   skip that normalization dropped, so a skip past the end is still seen.
  */
 gsize
 pp_text_op_get_base_length (const PpTextOp *self)
@@ -1091,7 +1108,7 @@ pp_text_op_get_base_length (const PpTextOp *self)
         length += self->components[i].count;
     }
 
-  return length;
+  return MAX (length, self->declared_length);
 }
 
 /**
@@ -1423,7 +1440,7 @@ pp_text_op_compose (const PpTextOp *self,
           length = c->count;
           offset = 0;
           del_text = c->text;
-          del_end = c->text + c->n_bytes;
+          del_end = c->text != NULL ? c->text + c->n_bytes : NULL;
           while (offset < length)
             {
               op_iter_take (&iter, length - offset, PP_OP_DELETE, &piece);

@@ -1,0 +1,680 @@
+/* daemon-harness.c: runs the real pairpadd for the integration suites, with real clients.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "daemon-harness"
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+
+#include "daemon-harness.h"
+
+#define START_TIMEOUT_MS 20000
+#define MAX_PAYLOAD (64 * 1024 * 1024)
+
+const char *
+pp_backend_name (PpBackend backend)
+{
+  return backend == PP_BACKEND_SQLITE ? "sqlite" : "postgresql";
+}
+
+static gboolean
+run_psql (const char  *url,
+          const char  *sql,
+          GError     **error)
+{
+  const char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql, NULL };
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, error))
+    return FALSE;
+
+  return g_spawn_check_wait_status (status, error);
+}
+
+static char *
+url_with_database (const char *admin_url,
+                   const char *name)
+{
+  g_autoptr(GUri) uri = g_uri_parse (admin_url, G_URI_FLAGS_HAS_PASSWORD, NULL);
+  g_autofree char *path = g_strconcat ("/", name, NULL);
+  g_autoptr(GUri) with_db = NULL;
+
+  g_assert_nonnull (uri);
+  with_db = g_uri_build_with_user (G_URI_FLAGS_HAS_PASSWORD, g_uri_get_scheme (uri),
+                                   g_uri_get_user (uri), g_uri_get_password (uri), NULL,
+                                   g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
+  return g_uri_to_string (with_db);
+}
+
+PpTestDaemon *
+pp_test_daemon_new (PpBackend   backend,
+                    const char *first_arg,
+                    ...)
+{
+  g_autoptr(PpTestDaemon) daemon = g_new0 (PpTestDaemon, 1);
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  daemon->backend = backend;
+  daemon->tmpdir = g_dir_make_tmp ("pairpad-test-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  if (backend == PP_BACKEND_SQLITE)
+    daemon->database = g_strdup_printf ("sqlite://%s/pairpad.db", daemon->tmpdir);
+  else
+    {
+      const char *admin = g_getenv ("PAIRPAD_TEST_POSTGRES_URL");
+      g_autofree char *create = NULL;
+
+      if (admin == NULL || *admin == '\0')
+        {
+          g_test_skip ("PAIRPAD_TEST_POSTGRES_URL is not set (tests/run-all.sh starts a server)");
+          return NULL;
+        }
+
+      daemon->pg_admin_url = g_strdup (admin);
+      daemon->pg_name = g_strdup_printf ("pairpad_test_%08x%08x", g_random_int (), g_random_int ());
+      create = g_strdup_printf ("CREATE DATABASE %s", daemon->pg_name);
+      run_psql (admin, create, &error);
+      g_assert_no_error (error);
+      daemon->database = url_with_database (admin, daemon->pg_name);
+    }
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_strv_builder_add (args, arg);
+  va_end (ap);
+  daemon->extra_args = g_strv_builder_end (args);
+
+  daemon->http = soup_session_new_with_options ("timeout", 30, NULL);
+
+  return g_steal_pointer (&daemon);
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts pairpadd and waits for its "listening on" line; a restart reuses
+ * the port so that clients can reconnect to the same URL. */
+void
+pp_test_daemon_start (PpTestDaemon *daemon)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", daemon->port);
+  const char *binary = g_getenv ("PAIRPADD");
+  const char *marker = "pairpadd listening on http://127.0.0.1:";
+
+  g_assert_nonnull (binary);
+  g_assert_null (daemon->process);
+
+  g_strv_builder_add_many (argv, binary, "--address", "127.0.0.1", "--port", port,
+                           "--database", daemon->database, NULL);
+  g_strv_builder_addv (argv, (const char **) daemon->extra_args);
+  args = g_strv_builder_end (argv);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* No config file of the machine's may leak in; and a test that dies
+   * must not leave its daemon behind. */
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", daemon->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_DIRS", daemon->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", daemon->tmpdir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  daemon->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, marker))
+    g_error ("pairpadd did not start (printed “%s”)", line ? line : "nothing");
+
+  daemon->port = atoi (line + strlen (marker));
+  g_assert_cmpuint (daemon->port, >, 0);
+  g_free (daemon->base_url);
+  g_free (daemon->ws_base_url);
+  daemon->base_url = g_strdup_printf ("http://127.0.0.1:%u", daemon->port);
+  daemon->ws_base_url = g_strdup_printf ("ws://127.0.0.1:%u", daemon->port);
+}
+
+/* Sends @signal and reaps the process: its exit status, or 128 + the
+ * signal that ended it. */
+int
+pp_test_daemon_stop (PpTestDaemon *daemon,
+                     int           signal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_steal_pointer (&daemon->process);
+
+  if (process == NULL)
+    return -1;
+
+  g_subprocess_send_signal (process, signal);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+
+  if (g_subprocess_get_if_signaled (process))
+    return 128 + g_subprocess_get_term_sig (process);
+
+  return g_subprocess_get_exit_status (process);
+}
+
+void
+pp_test_daemon_free (PpTestDaemon *daemon)
+{
+  if (daemon == NULL)
+    return;
+
+  if (daemon->process != NULL)
+    pp_test_daemon_stop (daemon, SIGKILL);
+
+  if (daemon->pg_name != NULL)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)",
+                                               daemon->pg_name);
+      g_autoptr(GError) error = NULL;
+
+      if (!run_psql (daemon->pg_admin_url, drop, &error))
+        g_test_message ("Could not drop %s: %s", daemon->pg_name, error->message);
+    }
+
+  if (daemon->tmpdir != NULL)
+    {
+      const char *argv[] = { "rm", "-rf", daemon->tmpdir, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                    NULL, NULL);
+    }
+
+  g_clear_object (&daemon->http);
+  g_strfreev (daemon->extra_args);
+  g_free (daemon->tmpdir);
+  g_free (daemon->database);
+  g_free (daemon->pg_admin_url);
+  g_free (daemon->pg_name);
+  g_free (daemon->base_url);
+  g_free (daemon->ws_base_url);
+  g_free (daemon);
+}
+
+/* A blocking HTTP request (the daemon is another process); the JSON body,
+ * or NULL when the body is not JSON. */
+JsonNode *
+pp_test_daemon_request (PpTestDaemon *daemon,
+                        const char   *method,
+                        const char   *path,
+                        const char   *body,
+                        guint        *status)
+{
+  g_autofree char *url = g_strconcat (daemon->base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize n_bytes;
+  const char *data;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  response = soup_session_send_and_read (daemon->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+
+  data = g_bytes_get_data (response, &n_bytes);
+  return pp_json_parse (data, n_bytes, 64, NULL);
+}
+
+char *
+pp_test_daemon_create_room (PpTestDaemon *daemon,
+                            const char   *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  g_autofree char *body = NULL;
+  guint status = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "language");
+  json_builder_add_string_value (builder, "c");
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text ? text : "");
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  body = pp_json_to_string (request, NULL);
+
+  response = pp_test_daemon_request (daemon, "POST", "/api/v1/rooms", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_nonnull (response);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (response), "id"));
+}
+
+char *
+pp_test_daemon_dup_text (PpTestDaemon *daemon,
+                         const char   *room,
+                         gint64       *version)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/rooms/", room, NULL);
+  g_autoptr(JsonNode) response = NULL;
+  JsonObject *object;
+  guint status = 0;
+
+  response = pp_test_daemon_request (daemon, "GET", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  object = json_node_get_object (response);
+  if (version != NULL)
+    *version = json_object_get_int_member (object, "v");
+
+  return g_strdup (json_object_get_string_member (object, "text"));
+}
+
+char *
+pp_test_daemon_dup_ws_url (PpTestDaemon *daemon,
+                           const char   *room)
+{
+  return g_strdup_printf ("%s/api/v1/rooms/%s/ws", daemon->ws_base_url, room);
+}
+
+/* Clients */
+
+static void
+on_send_frame (PpClientSession *session,
+               const char      *frame,
+               PpTestClient    *client)
+{
+  if (client->ws != NULL &&
+      soup_websocket_connection_get_state (client->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (client->ws, frame);
+}
+
+static void
+on_session_error (PpClientSession *session,
+                  int              code,
+                  const char      *message,
+                  PpTestClient    *client)
+{
+  client->n_errors++;
+  client->last_error = code;
+  g_test_message ("%s got error %s: %s", pp_client_session_get_client (session),
+                  pp_protocol_error_code_to_string (code), message);
+}
+
+/* Connected swapped: the counter comes first, whatever the signal carries. */
+static void
+count_signal (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *ws,
+               gint                     type,
+               GBytes                  *bytes,
+               PpTestClient            *client)
+{
+  g_autoptr(GError) error = NULL;
+  gsize n_bytes;
+  const char *data = g_bytes_get_data (bytes, &n_bytes);
+
+  if (!pp_client_session_receive (client->session, data, n_bytes, &error))
+    g_test_message ("%s could not take a frame: %s", pp_client_session_get_client (client->session),
+                    error->message);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *ws,
+              PpTestClient            *client)
+{
+  client->closed = TRUE;
+  client->close_code = soup_websocket_connection_get_close_code (ws);
+  pp_client_session_disconnected (client->session);
+}
+
+static void
+on_ws_connected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  PpTestClient *client = data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (ws == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          client->connecting = FALSE;
+          client->closed = TRUE;
+          g_test_message ("connect failed: %s", error->message);
+        }
+      return;
+    }
+
+  client->connecting = FALSE;
+  client->closed = FALSE;
+  client->ws = ws;
+  soup_websocket_connection_set_max_incoming_payload_size (ws, MAX_PAYLOAD);
+  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), client);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), client);
+  pp_client_session_connected (client->session);
+}
+
+PpTestClient *
+pp_test_client_new (PpTestDaemon *daemon,
+                    const char   *room,
+                    const char   *client_id,
+                    const char   *name)
+{
+  PpTestClient *client = g_new0 (PpTestClient, 1);
+
+  client->daemon = daemon;
+  client->room = g_strdup (room);
+  client->session = pp_client_session_new (client_id, name, NULL);
+  client->soup = soup_session_new ();
+  client->closed = TRUE;
+
+  g_signal_connect (client->session, "send-frame", G_CALLBACK (on_send_frame), client);
+  g_signal_connect (client->session, "error", G_CALLBACK (on_session_error), client);
+  g_signal_connect_swapped (client->session, "remote-op", G_CALLBACK (count_signal), &client->n_remote_ops);
+  g_signal_connect_swapped (client->session, "acked", G_CALLBACK (count_signal), &client->n_acks);
+  g_signal_connect_swapped (client->session, "user-joined", G_CALLBACK (count_signal), &client->n_joins);
+  g_signal_connect_swapped (client->session, "user-left", G_CALLBACK (count_signal), &client->n_leaves);
+  g_signal_connect_swapped (client->session, "presence", G_CALLBACK (count_signal), &client->n_presence);
+  g_signal_connect_swapped (client->session, "meta-changed", G_CALLBACK (count_signal), &client->n_meta);
+
+  return client;
+}
+
+void
+pp_test_client_connect (PpTestClient *client)
+{
+  g_autofree char *url = pp_test_daemon_dup_ws_url (client->daemon, client->room);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  const char *protocols[] = { PP_PROTOCOL_SUBPROTOCOL, NULL };
+
+  g_clear_object (&client->ws);
+  g_clear_object (&client->cancellable);
+  client->cancellable = g_cancellable_new ();
+  client->connecting = TRUE;
+  soup_session_websocket_connect_async (client->soup, msg, NULL, (char **) protocols,
+                                        G_PRIORITY_DEFAULT, client->cancellable,
+                                        on_ws_connected, client);
+}
+
+gboolean
+pp_test_client_is_joined (PpTestClient *client)
+{
+  return pp_client_session_get_state (client->session) >= PP_CLIENT_SESSION_SYNCED;
+}
+
+void
+pp_test_client_join (PpTestClient *client)
+{
+  pp_test_client_connect (client);
+  PP_TEST_WAIT (pp_test_client_is_joined (client) || (client->closed && !client->connecting),
+                15000);
+  g_assert_true (pp_test_client_is_joined (client));
+}
+
+gboolean
+pp_test_client_is_synced (PpTestClient *client)
+{
+  return pp_client_session_get_state (client->session) == PP_CLIENT_SESSION_SYNCED;
+}
+
+void
+pp_test_client_disconnect (PpTestClient *client)
+{
+  if (client->ws != NULL &&
+      soup_websocket_connection_get_state (client->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      soup_websocket_connection_close (client->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      PP_TEST_WAIT (client->closed, 5000);
+    }
+  g_cancellable_cancel (client->cancellable);
+  client->connecting = FALSE;
+}
+
+/* Gone without a goodbye: the TCP connection ends, no close frame. */
+void
+pp_test_client_vanish (PpTestClient *client)
+{
+  g_assert_nonnull (client->ws);
+  g_signal_handlers_disconnect_by_data (client->ws, client);
+  g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
+  g_clear_object (&client->ws);
+  client->closed = TRUE;
+  pp_client_session_disconnected (client->session);
+}
+
+void
+pp_test_client_insert (PpTestClient *client,
+                       gsize         pos,
+                       const char   *text)
+{
+  g_autoptr(PpTextOp) op = pp_text_op_new_insert (pos, text);
+  g_autoptr(GError) error = NULL;
+
+  pp_client_session_local_op (client->session, op, &error);
+  g_assert_no_error (error);
+}
+
+void
+pp_test_client_delete (PpTestClient *client,
+                       gsize         pos,
+                       gsize         count)
+{
+  g_autoptr(PpTextOp) op = pp_text_op_new_delete (pos, count);
+  g_autoptr(GError) error = NULL;
+
+  pp_client_session_local_op (client->session, op, &error);
+  g_assert_no_error (error);
+}
+
+/* Mostly inserts of 1–3 characters (emoji included), some deletes. */
+void
+pp_test_client_random_edit (PpTestClient *client)
+{
+  gsize length = pp_document_get_length (pp_client_session_get_document (client->session));
+
+  if (length > 0 && g_test_rand_int_range (0, 4) == 0)
+    {
+      gsize pos = g_test_rand_int_range (0, length);
+      gsize wanted = g_test_rand_int_range (1, 4);
+      gsize count = MIN (length - pos, wanted);
+
+      pp_test_client_delete (client, pos, count);
+    }
+  else
+    {
+      g_autofree char *text = pp_test_random_text (g_test_rand_int_range (1, 4));
+
+      pp_test_client_insert (client, g_test_rand_int_range (0, length + 1), text);
+    }
+}
+
+char *
+pp_test_client_dup_text (PpTestClient *client)
+{
+  return pp_client_session_dup_text (client->session);
+}
+
+void
+pp_test_client_free (PpTestClient *client)
+{
+  if (client == NULL)
+    return;
+
+  if (client->cancellable != NULL)
+    g_cancellable_cancel (client->cancellable);
+  if (client->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (client->ws, client);
+      if (soup_websocket_connection_get_state (client->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (client->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
+  g_signal_handlers_disconnect_by_data (client->session, client);
+  g_clear_object (&client->ws);
+  g_clear_object (&client->cancellable);
+  g_clear_object (&client->session);
+  g_clear_object (&client->soup);
+  g_free (client->room);
+  g_free (client);
+}
+
+/* Raw sockets */
+
+static void
+on_socket_message (SoupWebsocketConnection *ws,
+                   gint                     type,
+                   GBytes                  *bytes,
+                   PpTestSocket            *socket)
+{
+  gsize n_bytes;
+  const char *data = g_bytes_get_data (bytes, &n_bytes);
+  JsonNode *node = pp_json_parse (data, n_bytes, 64, NULL);
+
+  g_assert_nonnull (node);
+  g_ptr_array_add (socket->frames, node);
+}
+
+static void
+on_socket_closed (SoupWebsocketConnection *ws,
+                  PpTestSocket            *socket)
+{
+  socket->closed = TRUE;
+  socket->close_code = soup_websocket_connection_get_close_code (ws);
+}
+
+static void
+on_socket_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  PpTestSocket *socket = data;
+  g_autoptr(GError) error = NULL;
+
+  socket->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (socket->ws == NULL)
+    {
+      socket->failed = TRUE;
+      return;
+    }
+
+  soup_websocket_connection_set_max_incoming_payload_size (socket->ws, MAX_PAYLOAD);
+  g_signal_connect (socket->ws, "message", G_CALLBACK (on_socket_message), socket);
+  g_signal_connect (socket->ws, "closed", G_CALLBACK (on_socket_closed), socket);
+  socket->connected = TRUE;
+}
+
+PpTestSocket *
+pp_test_socket_new (PpTestDaemon *daemon,
+                    const char   *room)
+{
+  PpTestSocket *socket = g_new0 (PpTestSocket, 1);
+  g_autofree char *url = pp_test_daemon_dup_ws_url (daemon, room);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  socket->soup = soup_session_new ();
+  socket->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  soup_session_websocket_connect_async (socket->soup, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_socket_connected, socket);
+  PP_TEST_WAIT (socket->connected || socket->failed, 10000);
+  g_assert_true (socket->connected);
+
+  return socket;
+}
+
+void
+pp_test_socket_send (PpTestSocket *socket,
+                     const char   *frame)
+{
+  soup_websocket_connection_send_text (socket->ws, frame);
+}
+
+void
+pp_test_socket_send_binary (PpTestSocket  *socket,
+                            gconstpointer  data,
+                            gsize          n_bytes)
+{
+  soup_websocket_connection_send_binary (socket->ws, data, n_bytes);
+}
+
+static JsonNode *
+take_frame (PpTestSocket *socket,
+            const char   *type)
+{
+  for (guint i = 0; i < socket->frames->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (socket->frames, i);
+      JsonObject *object = json_node_get_object (node);
+
+      if (type == NULL || g_strcmp0 (json_object_get_string_member (object, "type"), type) == 0)
+        return g_ptr_array_steal_index (socket->frames, i);
+    }
+
+  return NULL;
+}
+
+/* The first received frame of @type (any type when NULL), waiting for it. */
+JsonNode *
+pp_test_socket_wait_frame (PpTestSocket *socket,
+                           const char   *type,
+                           guint         timeout_ms)
+{
+  JsonNode *node = NULL;
+
+  PP_TEST_WAIT ((node = take_frame (socket, type)) != NULL || socket->closed, timeout_ms);
+  if (node == NULL)
+    node = take_frame (socket, type);
+
+  return node;
+}
+
+gboolean
+pp_test_socket_wait_closed (PpTestSocket *socket,
+                            guint         timeout_ms)
+{
+  PP_TEST_WAIT (socket->closed, timeout_ms);
+  return socket->closed;
+}
+
+void
+pp_test_socket_free (PpTestSocket *socket)
+{
+  if (socket == NULL)
+    return;
+
+  if (socket->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (socket->ws, socket);
+      if (soup_websocket_connection_get_state (socket->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (socket->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
+  g_clear_object (&socket->ws);
+  g_clear_object (&socket->soup);
+  g_ptr_array_unref (socket->frames);
+  g_free (socket);
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# run-all.sh: every Pairpad test suite, as `make test` runs it.
+#   1. the C suites (core, daemon over SQLite and a real PostgreSQL) built
+#      with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   2. the libFuzzer targets, briefly, from their seed corpora.
+# Ends with the line "N passed, N failed" and a non-zero status on failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=${TEST_BUILD:-build-test}
+fuzz_build=${FUZZ_BUILD:-build-fuzz}
+fuzz_seconds=${FUZZ_SECONDS:-20}
+pg_dir=$(mktemp -d /tmp/pairpad-pg.XXXXXX)
+pg_port=${PG_PORT:-54329}
+fuzz_passed=0
+fuzz_failed=0
+
+cleanup() { tests/postgres.sh stop "$pg_dir"; }
+trap cleanup EXIT
+
+set -e
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" --buildtype=debugoptimized -Db_sanitize=address,undefined \
+    -Dtests=true -Dbenchmarks=true
+fi
+ninja -C "$build"
+
+echo "== Starting PostgreSQL on port $pg_port"
+export PAIRPAD_TEST_POSTGRES_URL=$(tests/postgres.sh start "$pg_dir" "$pg_port")
+set +e
+
+echo "== C suites (ASan + UBSan)"
+meson test -C "$build" --print-errorlogs --num-processes 2 --no-rebuild
+meson_status=$?
+
+echo "== Fuzzing (${fuzz_seconds} s per target)"
+if [ ! -f "$fuzz_build/build.ninja" ]; then
+  CC=clang meson setup "$fuzz_build" -Dfuzzing=true -Ddaemon=disabled -Dtests=false -Dbenchmarks=false \
+    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+if ninja -C "$fuzz_build" tests/fuzz/fuzz-frame tests/fuzz/fuzz-op >/dev/null; then
+  for target in frame op; do
+    corpus=$(mktemp -d)
+    if "$fuzz_build/tests/fuzz/fuzz-$target" -max_total_time="$fuzz_seconds" \
+         -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
+         "$corpus" "tests/fuzz/corpus/$target" >"$fuzz_build/fuzz-$target.log" 2>&1; then
+      runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$fuzz_build/fuzz-$target.log" | grep -o '[0-9]*$')
+      echo "fuzz-$target: OK, ${runs:-?} inputs in ${fuzz_seconds} s"
+      fuzz_passed=$((fuzz_passed + 1))
+    else
+      echo "fuzz-$target: FAILED (see $fuzz_build/fuzz-$target.log)"
+      tail -n 30 "$fuzz_build/fuzz-$target.log"
+      fuzz_failed=$((fuzz_failed + 1))
+    fi
+    rm -rf "$corpus"
+  done
+else
+  echo "fuzz targets: build FAILED"
+  fuzz_failed=$((fuzz_failed + 1))
+fi
+
+read -r passed failed skipped < <(python3 - "$build/meson-logs/testlog.json" <<'PY'
+import json, sys
+results = [json.loads(line) for line in open(sys.argv[1])]
+ok = sum(r["result"] == "OK" for r in results)
+bad = sum(r["result"] in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS") for r in results)
+skip = sum(r["result"] == "SKIP" for r in results)
+print(ok, bad, skip)
+PY
+)
+passed=$((passed + fuzz_passed))
+failed=$((failed + fuzz_failed))
+if [ "$meson_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
