@@ -30,8 +30,8 @@ run: build
 test: test-deps
 	@tests/run-all.sh
 
-bench: build
-	@tests/bench/run-benchmarks.sh $(BUILD)
+bench: deps
+	@tests/bench/run-benchmarks.sh build-bench
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

@@ -228,15 +228,6 @@ pp_document_check_op (const PpDocument  *self,
   length = pp_rope_get_length (self->rope);
   n_components = pp_text_op_get_n_components (op);
 
-  /* Catches a trailing skip past the end, which normalization removed. */
-  if (pp_text_op_get_base_length (op) > length)
-    {
-      g_set_error (error, PP_TEXT_OP_ERROR, PP_TEXT_OP_ERROR_OUT_OF_RANGE,
-                   "The op reaches position %" G_GSIZE_FORMAT ", past the end of the document "
-                   "(length %" G_GSIZE_FORMAT ")", pp_text_op_get_base_length (op), length);
-      return FALSE;
-    }
-
   /* @pos counts code points of the original text. */
   for (i = 0; i < n_components; i++)
     {
@@ -298,6 +289,16 @@ pp_document_check_op (const PpDocument  *self,
                        "Component %u has an unknown kind", i);
           return FALSE;
         }
+    }
+
+  /* A trailing skip past the end, which normalization dropped from the
+   * components but the op remembers. */
+  if (pp_text_op_get_base_length (op) > length)
+    {
+      g_set_error (error, PP_TEXT_OP_ERROR, PP_TEXT_OP_ERROR_OUT_OF_RANGE,
+                   "The op reaches position %" G_GSIZE_FORMAT ", past the end of the document "
+                   "(length %" G_GSIZE_FORMAT ")", pp_text_op_get_base_length (op), length);
+      return FALSE;
     }
 
   /* deleted <= length: every delete stayed inside the text. */

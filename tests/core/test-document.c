@@ -352,6 +352,31 @@ test_document_random (void)
     }
 }
 
+/* Normalization drops a trailing skip, yet one past the end is still refused. */
+static void
+test_document_trailing_skip (void)
+{
+  g_autoptr(PpDocument) doc = pp_document_new ("héllo", -1, 0);
+  g_autoptr(PpTextOp) far = op_from_json ("[100]");
+  g_autoptr(PpTextOp) after_insert = op_from_json ("[\"x\", 6]");
+  g_autoptr(PpTextOp) exact = op_from_json ("[\"x\", 5]");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_false (pp_document_apply (doc, far, &error));
+  g_assert_error (error, PP_TEXT_OP_ERROR, PP_TEXT_OP_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  g_assert_false (pp_document_apply (doc, after_insert, &error));
+  g_assert_error (error, PP_TEXT_OP_ERROR, PP_TEXT_OP_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  g_assert_true (pp_document_apply (doc, exact, &error));
+  g_assert_no_error (error);
+  text = pp_document_dup_text (doc);
+  g_assert_cmpstr (text, ==, "xhéllo");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +399,7 @@ main (int   argc,
       g_test_add_data_func (path, &error_cases[i], test_document_error);
     }
   g_test_add_func ("/pp/document/error/messages", test_document_error_messages);
+  g_test_add_func ("/pp/document/error/trailing-skip", test_document_trailing_skip);
   g_test_add_func ("/pp/document/too-large", test_document_too_large);
   g_test_add_func ("/pp/document/too-large/default", test_document_too_large_default);
   g_test_add_func ("/pp/document/version", test_document_version);

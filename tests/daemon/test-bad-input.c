@@ -974,7 +974,7 @@ test_flood (gconstpointer data)
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
   gint64 version = -1;
-  const guint n_frames = 3 * LIMITED_OPS_PER_SECOND;
+  const guint n_frames = 10 * LIMITED_OPS_PER_SECOND;
 
   if (!scene_begin (&s, backend, DAEMON_LIMITED, ROOM_TEXT))
     return;
