@@ -51,6 +51,7 @@ struct _PpdPeer
   guint                    seen_first : 1;
   guint                    seen_hello : 1;
   guint                    closing : 1;
+  guint                    closed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PpdPeer, ppd_peer, G_TYPE_OBJECT)
@@ -62,6 +63,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void clear_early_frames (PpdPeer *self);
 
 static gboolean
 read_tcp_info (PpdPeer        *self,
@@ -206,13 +209,26 @@ on_message (SoupWebsocketConnection *connection,
 }
 
 static void
+emit_closed (PpdPeer *self)
+{
+  g_autoptr(PpdPeer) hold = g_object_ref (self);
+
+  self->closing = TRUE;
+  if (self->closed)
+    return;
+
+  self->closed = TRUE;
+  clear_early_frames (self);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
 on_closed (SoupWebsocketConnection *connection,
            PpdPeer                 *self)
 {
   g_debug ("Connection from %s closed (code %u)", self->address,
            soup_websocket_connection_get_close_code (connection));
-  self->closing = TRUE;
-  g_signal_emit (self, signals[CLOSED], 0);
+  emit_closed (self);
 }
 
 static void
@@ -387,7 +403,7 @@ ppd_peer_send (PpdPeer    *self,
   ppd_metrics_add_frames (self->metrics, 0, 1);
 
   if (!ppd_peer_check_health (self))
-    ppd_peer_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "client is not reading");
+    ppd_peer_abort (self);
 }
 
 void
@@ -441,6 +457,22 @@ ppd_peer_close (PpdPeer    *self,
   if (self->connection != NULL &&
       soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->connection, code, reason);
+}
+
+/* Drops a client that can no longer take part: a close handshake would
+ * wait on a peer that does not read, so the socket is shut down at once,
+ * libsoup's queue goes with it, and the room hears of it now. */
+void
+ppd_peer_abort (PpdPeer *self)
+{
+  g_return_if_fail (PPD_IS_PEER (self));
+
+  if (self->closed)
+    return;
+
+  if (self->socket != NULL)
+    g_socket_shutdown (self->socket, TRUE, TRUE, NULL);
+  emit_closed (self);
 }
 
 /* FALSE when the client should be dropped: silent for the idle limit (no

@@ -53,6 +53,7 @@ void        ppd_peer_fail            (PpdPeer                 *self,
 void        ppd_peer_close           (PpdPeer                 *self,
                                       gushort                  code,
                                       const char              *reason);
+void        ppd_peer_abort           (PpdPeer                 *self);
 gboolean    ppd_peer_check_health    (PpdPeer                 *self);
 
 G_END_DECLS

@@ -998,15 +998,16 @@ ppd_room_close_all (PpdRoom    *self,
 void
 ppd_room_check_health (PpdRoom *self)
 {
-  for (guint i = self->members->len; i > 0; i--)
-    {
-      Member *m = g_ptr_array_index (self->members, i - 1);
+  /* Dropping one peer broadcasts its leave, which may drop another. */
+  g_autoptr(GPtrArray) members = g_ptr_array_copy (self->members, member_copy_ref, NULL);
 
-      if (!ppd_peer_check_health (m->peer))
-        {
-          ppd_peer_close (m->peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "idle");
-          remove_member (self, m);
-        }
+  g_ptr_array_set_free_func (members, (GDestroyNotify) member_unref);
+  for (guint i = 0; i < members->len; i++)
+    {
+      Member *m = g_ptr_array_index (members, i);
+
+      if (m->room != NULL && !ppd_peer_check_health (m->peer))
+        ppd_peer_abort (m->peer);
     }
 }
 

@@ -1197,6 +1197,45 @@ test_log_entry_json (void)
   g_assert_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE);
 }
 
+/* The seq an error about a refused op must carry, from frames that do not parse. */
+static void
+test_peek_seq (void)
+{
+  static const struct
+  {
+    const char *frame;
+    gint64      seq;     /* 0: none */
+  } cases[] = {
+    { "{\"type\":\"op\",\"v\":0,\"seq\":7,\"op\":[0,\"a\"]}", 7 },
+    { "{\"seq\":3,\"op\":\"x\",\"type\":\"op\"}", 3 },
+    { "{\"type\":\"op\",\"v\":-1,\"seq\":2,\"op\":[\"\\ud800\"]}", 2 },
+    { "{\"type\":\"op\",\"seq\":4,\"op\":[\"a\\u0000\"]}", 4 },
+    { "{\"type\":\"op\",\"seq\":9223372036854775807}", G_MAXINT64 },
+    { "{\"type\":\"op\",\"seq\":1,\"seq\":\"2\"}", 0 },
+    { "{\"type\":\"op\",\"seq\":9223372036854775808}", 0 },
+    { "{\"type\":\"op\",\"seq\":0}", 0 },
+    { "{\"type\":\"op\",\"seq\":-1}", 0 },
+    { "{\"type\":\"op\",\"seq\":1.5}", 0 },
+    { "{\"type\":\"op\",\"seq\":1e2}", 0 },
+    { "{\"type\":\"op\",\"v\":0}", 0 },
+    { "{\"type\":\"presence\",\"seq\":5}", 0 },
+    { "{\"type\":\"op\",\"x\":{\"seq\":5}}", 0 },
+    { "[{\"type\":\"op\",\"seq\":5}]", 0 },
+    { "{\"type\":\"op\",\"seq\":5", 0 },
+    { "", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 seq = -1;
+      gboolean found = pp_message_peek_seq (cases[i].frame, strlen (cases[i].frame), NULL, &seq);
+
+      g_test_message ("%s", cases[i].frame);
+      g_assert_cmpint (found, ==, cases[i].seq > 0);
+      g_assert_cmpint (seq, ==, found ? cases[i].seq : -1);
+    }
+}
+
 static void
 test_boxed (void)
 {
@@ -1544,6 +1583,7 @@ main (int   argc,
   g_test_add_func ("/pp/protocol/error-codes", test_error_codes);
   g_test_add_func ("/pp/protocol/parsed-fields", test_parsed_fields);
   g_test_add_func ("/pp/protocol/log-entry-json", test_log_entry_json);
+  g_test_add_func ("/pp/protocol/peek-seq", test_peek_seq);
   g_test_add_func ("/pp/protocol/boxed", test_boxed);
   g_test_add_func ("/pp/protocol/client-builders", test_client_builders);
   g_test_add_func ("/pp/protocol/random/round-trip", test_random_round_trip);

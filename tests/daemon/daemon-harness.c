@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include "daemon-harness.h"
 
@@ -677,4 +678,96 @@ pp_test_socket_free (PpTestSocket *socket)
   g_clear_object (&socket->soup);
   g_ptr_array_unref (socket->frames);
   g_free (socket);
+}
+
+/* Raw clients */
+
+/* Opens the connection and completes the handshake; @receive_buffer > 0
+ * shrinks the kernel's receive buffer so that not reading shows quickly. */
+PpTestRawClient *
+pp_test_raw_client_new (PpTestDaemon *daemon,
+                        const char   *room,
+                        int           receive_buffer)
+{
+  PpTestRawClient *client = g_new0 (PpTestRawClient, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, daemon->port);
+  g_autofree char *request = NULL;
+  GString *response = g_string_new (NULL);
+  char byte;
+
+  client->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  if (receive_buffer > 0)
+    g_socket_set_option (client->socket, SOL_SOCKET, SO_RCVBUF, receive_buffer, NULL);
+  g_socket_connect (client->socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  request = g_strdup_printf ("GET /api/v1/rooms/%s/ws HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\n"
+                             "Upgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n", room, daemon->port);
+  g_socket_send (client->socket, request, strlen (request), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Byte by byte up to the blank line, so no frame is read past it. */
+  while (!g_str_has_suffix (response->str, "\r\n\r\n") &&
+         g_socket_receive (client->socket, &byte, 1, NULL, &error) == 1)
+    g_string_append_c (response, byte);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 101"));
+  g_string_free (response, TRUE);
+
+  return client;
+}
+
+/* One masked text frame (RFC 6455 §5.3: clients must mask). */
+void
+pp_test_raw_client_send (PpTestRawClient *client,
+                         const char      *frame)
+{
+  gsize n = strlen (frame);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+  guint8 head[4] = { 0x81, 0, 0, 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (n, <, 65536);
+  if (n < 126)
+    {
+      head[1] = 0x80 | n;
+      g_byte_array_append (out, head, 2);
+    }
+  else
+    {
+      head[1] = 0x80 | 126;
+      head[2] = n >> 8;
+      head[3] = n & 0xff;
+      g_byte_array_append (out, head, 4);
+    }
+  g_byte_array_append (out, mask, 4);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 c = frame[i] ^ mask[i % 4];
+
+      g_byte_array_append (out, &c, 1);
+    }
+
+  g_socket_send (client->socket, (const char *) out->data, out->len, NULL, &error);
+  g_assert_no_error (error);
+}
+
+void
+pp_test_raw_client_free (PpTestRawClient *client)
+{
+  if (client == NULL)
+    return;
+
+  g_socket_close (client->socket, NULL);
+  g_object_unref (client->socket);
+  g_free (client);
 }

@@ -71,6 +71,13 @@ typedef struct
   gushort                  close_code;
 } PpTestSocket;
 
+/* A WebSocket client written by hand on a blocking socket, for clients that
+ * misbehave below the protocol: never answering pings, never reading. */
+typedef struct
+{
+  GSocket *socket;
+} PpTestRawClient;
+
 const char   *pp_backend_name              (PpBackend      backend);
 
 /* NULL (and the test skipped) when the backend is not available. */
@@ -129,7 +136,15 @@ gboolean      pp_test_socket_wait_closed   (PpTestSocket  *socket,
                                             guint          timeout_ms);
 void          pp_test_socket_free          (PpTestSocket  *socket);
 
+PpTestRawClient *pp_test_raw_client_new     (PpTestDaemon    *daemon,
+                                              const char      *room,
+                                              int              receive_buffer);
+void             pp_test_raw_client_send    (PpTestRawClient *client,
+                                              const char      *frame);
+void             pp_test_raw_client_free    (PpTestRawClient *client);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestDaemon, pp_test_daemon_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestRawClient, pp_test_raw_client_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestClient, pp_test_client_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestSocket, pp_test_socket_free)
 
