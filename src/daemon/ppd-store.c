@@ -109,10 +109,9 @@ typedef struct
   guint   limit;
 } RangeData;
 
-static const char *sql_insert_op =
-  "INSERT INTO ops (room, version, client, seq, op, user_id, user_name, created_at) "
-  "VALUES (##room::string, ##version::gint64, ##client::string, ##seq::gint64, "
-  "##op::string, ##user::string, ##name::string, ##created::gint64)";
+/* Ops go in as multi-row INSERTs of up to this many rows: one round trip
+ * per chunk instead of per op, which is most of PostgreSQL's cost. */
+#define OPS_PER_INSERT 64
 static const char *sql_upsert_client =
   "INSERT INTO clients (room, client, last_seq, last_version) "
   "VALUES (##room::string, ##client::string, ##seq::gint64, ##version::gint64) "
@@ -302,7 +301,7 @@ get_statement (PpdStore    *self,
       return NULL;
     }
 
-  g_hash_table_insert (self->statements, (gpointer) sql, s);
+  g_hash_table_insert (self->statements, g_strdup (sql), s);
   return s;
 }
 
@@ -586,36 +585,124 @@ job_load_room (PpdStore  *self,
   return TRUE;
 }
 
+/* INSERT INTO ops … VALUES (…), (…): @n_rows rows, parameters suffixed
+ * with the row number. */
+static Statement *
+get_insert_ops (PpdStore    *self,
+                guint        n_rows,
+                GError     **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO ops (room, version, client, seq, op, "
+                                         "user_id, user_name, created_at) VALUES ");
+
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (sql, "%s(##room%u::string, ##version%u::gint64, ##client%u::string, "
+                            "##seq%u::gint64, ##op%u::string, ##user%u::string, "
+                            "##name%u::string, ##created%u::gint64)",
+                            i ? ", " : "", i, i, i, i, i, i, i, i);
+
+  return get_statement (self, sql->str, error);
+}
+
+static gboolean
+set_row_param (Statement   *s,
+               const char  *name,
+               guint        row,
+               GType        type,
+               gconstpointer value,
+               GError     **error)
+{
+  char key[32];
+
+  g_snprintf (key, sizeof key, "%s%u", name, row);
+  if (type == G_TYPE_INT64)
+    return gda_set_set_holder_value (s->params, error, key, *(const gint64 *) value);
+
+  return gda_set_set_holder_value (s->params, error, key, (const char *) value);
+}
+
+static gboolean
+write_ops (PpdStore        *self,
+           PpdCommitBatch  *batch,
+           GError         **error)
+{
+  for (guint first = 0; first < batch->entries->len; first += OPS_PER_INSERT)
+    {
+      guint n_rows = MIN (OPS_PER_INSERT, batch->entries->len - first);
+      Statement *insert = get_insert_ops (self, n_rows, error);
+
+      if (insert == NULL)
+        return FALSE;
+
+      for (guint row = 0; row < n_rows; row++)
+        {
+          const BatchEntry *e = &g_array_index (batch->entries, BatchEntry, first + row);
+          g_autofree char *op_json = pp_text_op_to_string (e->entry->op);
+          const char *name = e->entry->name ? e->entry->name : "";
+
+          if (!set_row_param (insert, "room", row, G_TYPE_STRING, e->room, error) ||
+              !set_row_param (insert, "version", row, G_TYPE_INT64, &e->entry->v, error) ||
+              !set_row_param (insert, "client", row, G_TYPE_STRING, e->entry->client, error) ||
+              !set_row_param (insert, "seq", row, G_TYPE_INT64, &e->entry->seq, error) ||
+              !set_row_param (insert, "op", row, G_TYPE_STRING, op_json, error) ||
+              !set_row_param (insert, "user", row, G_TYPE_STRING, e->entry->user, error) ||
+              !set_row_param (insert, "name", row, G_TYPE_STRING, name, error) ||
+              !set_row_param (insert, "created", row, G_TYPE_INT64, &e->entry->created_at, error))
+            return FALSE;
+        }
+
+      if (!run_non_select (self, insert, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Only each client's last entry matters to exactly-once: one upsert per
+ * client and room, not per op. */
+static gboolean
+write_clients (PpdStore        *self,
+               PpdCommitBatch  *batch,
+               GError         **error)
+{
+  Statement *client = get_statement (self, sql_upsert_client, error);
+  g_autoptr(GHashTable) last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  const BatchEntry *e;
+
+  if (client == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      e = &g_array_index (batch->entries, BatchEntry, i);
+      g_hash_table_insert (last, g_strconcat (e->room, "\n", e->entry->client, NULL), (gpointer) e);
+    }
+
+  g_hash_table_iter_init (&iter, last);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &e))
+    {
+      if (!set_params (client, error, "room", e->room, "client", e->entry->client,
+                       "seq", e->entry->seq, "version", e->entry->v, NULL) ||
+          !run_non_select (self, client, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 write_batch (PpdStore        *self,
              PpdCommitBatch  *batch,
              GError         **error)
 {
-  Statement *op = get_statement (self, sql_insert_op, error);
-  Statement *client = op ? get_statement (self, sql_upsert_client, error) : NULL;
-  Statement *room = client ? get_statement (self, sql_update_room, error) : NULL;
+  Statement *room = get_statement (self, sql_update_room, error);
   Statement *snapshot = room ? get_statement (self, sql_insert_snapshot, error) : NULL;
   GHashTableIter iter;
   PpdRoomInfo *info;
 
-  if (snapshot == NULL)
+  if (snapshot == NULL || !write_ops (self, batch, error) || !write_clients (self, batch, error))
     return FALSE;
-
-  for (guint i = 0; i < batch->entries->len; i++)
-    {
-      const BatchEntry *e = &g_array_index (batch->entries, BatchEntry, i);
-      g_autofree char *op_json = pp_text_op_to_string (e->entry->op);
-
-      if (!set_params (op, error, "room", e->room, "version", e->entry->v,
-                       "client", e->entry->client, "seq", e->entry->seq, "op", op_json,
-                       "user", e->entry->user, "name", e->entry->name ? e->entry->name : "",
-                       "created", e->entry->created_at, NULL) ||
-          !run_non_select (self, op, error) ||
-          !set_params (client, error, "room", e->room, "client", e->entry->client,
-                       "seq", e->entry->seq, "version", e->entry->v, NULL) ||
-          !run_non_select (self, client, error))
-        return FALSE;
-    }
 
   g_hash_table_iter_init (&iter, batch->rooms);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &info))
@@ -1101,7 +1188,7 @@ ppd_store_class_init (PpdStoreClass *klass)
 static void
 ppd_store_init (PpdStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
 }
 
 /* Public API */

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include "ppd-store.h"
 
 typedef struct
@@ -69,6 +71,7 @@ main (int   argc,
   Wait w = { 0, };
   gint64 version = 0;
 
+  setlocale (LC_ALL, "");
   g_option_context_set_summary (context, "Measures group-commit throughput of the Pairpad store.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
