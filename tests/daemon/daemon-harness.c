@@ -174,6 +174,30 @@ pp_test_daemon_stop (PpTestDaemon *daemon,
   return g_subprocess_get_exit_status (process);
 }
 
+/* SIGTERM, and an exit status of 0: for a daemon built with the sanitizers
+ * that also means no leak and no undefined behaviour. */
+void
+pp_test_daemon_stop_cleanly (PpTestDaemon *daemon)
+{
+  g_assert_cmpint (pp_test_daemon_stop (daemon, SIGTERM), ==, 0);
+}
+
+/* The value of a plain (label-free or fully labelled) sample in /metrics. */
+gint64
+pp_test_daemon_get_metric (PpTestDaemon *daemon,
+                           const char   *name)
+{
+  g_autofree char *url = g_strconcat (daemon->base_url, "/metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (daemon->http, msg, NULL, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_autofree char *prefix = g_strconcat ("\n", name, " ", NULL);
+  const char *line = strstr (text, prefix);
+
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen (prefix), NULL, 10);
+}
+
 void
 pp_test_daemon_free (PpTestDaemon *daemon)
 {

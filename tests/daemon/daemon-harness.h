@@ -87,6 +87,9 @@ PpTestDaemon *pp_test_daemon_new           (PpBackend      backend,
 void          pp_test_daemon_start         (PpTestDaemon  *daemon);
 int           pp_test_daemon_stop          (PpTestDaemon  *daemon,
                                             int            signal);
+void          pp_test_daemon_stop_cleanly  (PpTestDaemon  *daemon);
+gint64        pp_test_daemon_get_metric    (PpTestDaemon  *daemon,
+                                            const char    *name);
 void          pp_test_daemon_free          (PpTestDaemon  *daemon);
 
 JsonNode     *pp_test_daemon_request       (PpTestDaemon  *daemon,

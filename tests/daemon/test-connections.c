@@ -11,27 +11,6 @@
 
 #include "daemon-harness.h"
 
-static void
-stop_cleanly (PpTestDaemon *daemon)
-{
-  g_assert_cmpint (pp_test_daemon_stop (daemon, SIGTERM), ==, 0);
-}
-
-static gint64
-metric (PpTestDaemon *daemon,
-        const char   *name)
-{
-  g_autofree char *url = g_strconcat (daemon->base_url, "/metrics", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (daemon->http, msg, NULL, NULL);
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_autofree char *prefix = g_strconcat ("\n", name, " ", NULL);
-  const char *line = strstr (text, prefix);
-
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen (prefix), NULL, 10);
-}
-
 /* A client that vanished without a TCP reset (here: one that never answers
  * a ping and never sends) is dropped after the idle limit; a quiet but
  * healthy client, whose WebSocket answers pings, stays. */
@@ -66,9 +45,9 @@ test_idle_client_dropped (void)
   g_assert_false (quiet->closed);
   pp_test_client_insert (quiet, 0, "still here");
   PP_TEST_WAIT (pp_test_client_is_synced (quiet), 10000);
-  g_assert_cmpint (metric (daemon, "pairpad_connections"), ==, 1);
+  g_assert_cmpint (pp_test_daemon_get_metric (daemon, "pairpad_connections"), ==, 1);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* A client that stops reading is dropped once its unread bytes pass the
@@ -106,7 +85,7 @@ test_slow_reader_dropped (void)
   g_assert_cmpuint (sent, <, 256);
   g_assert_false (writer->closed);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 static void
@@ -142,7 +121,7 @@ test_room_full (void)
   b = pp_test_client_new (daemon, room, "third-client", "C");
   pp_test_client_join (b);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* An empty room leaves memory after --room-unload and comes back intact. */
@@ -161,10 +140,10 @@ test_room_unload (void)
   pp_test_client_join (a);
   pp_test_client_insert (a, 5, "across unloads");
   PP_TEST_WAIT (pp_test_client_is_synced (a), 10000);
-  g_assert_cmpint (metric (daemon, "pairpad_rooms"), ==, 1);
+  g_assert_cmpint (pp_test_daemon_get_metric (daemon, "pairpad_rooms"), ==, 1);
   pp_test_client_disconnect (a);
 
-  PP_TEST_WAIT (metric (daemon, "pairpad_rooms") == 0, 15000);
+  PP_TEST_WAIT (pp_test_daemon_get_metric (daemon, "pairpad_rooms") == 0, 15000);
 
   text = pp_test_daemon_dup_text (daemon, room, NULL);
   g_assert_cmpstr (text, ==, "kept across unloads");
@@ -175,7 +154,7 @@ test_room_unload (void)
   text = pp_test_daemon_dup_text (daemon, room, NULL);
   g_assert_cmpstr (text, ==, "> kept across unloads");
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* text?v=N for every N, before and after a restart that loads the room
@@ -221,7 +200,7 @@ test_text_at_version (gconstpointer data)
                            g_ptr_array_index (texts, v));
         }
 
-      stop_cleanly (daemon);
+      pp_test_daemon_stop_cleanly (daemon);
       pp_test_daemon_start (daemon);
     }
 
@@ -238,7 +217,7 @@ test_text_at_version (gconstpointer data)
       g_assert_cmpint (json_object_get_int_member (entry, "seq"), ==, 11 + i);
     }
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 int

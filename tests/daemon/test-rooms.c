@@ -72,13 +72,6 @@ count_occurrences (const char *haystack,
 }
 
 static void
-stop_cleanly (PpTestDaemon *daemon)
-{
-  /* A clean exit also means the sanitizers found no leak in the daemon. */
-  g_assert_cmpint (pp_test_daemon_stop (daemon, SIGTERM), ==, 0);
-}
-
-static void
 test_rest (gconstpointer data)
 {
   PpBackend backend = GPOINTER_TO_INT (data);
@@ -143,7 +136,7 @@ test_rest (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (health), "status"), ==,
                    "ok");
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* Many clients type at random at the same time; everyone ends with the
@@ -203,7 +196,7 @@ test_converge (gconstpointer data)
 
   for (guint i = 0; i < N_CLIENTS; i++)
     pp_test_client_free (clients[i]);
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 static void
@@ -261,7 +254,7 @@ test_vanish_before_ack (gconstpointer data)
   g_assert_cmpuint (count_occurrences (text, "B2 "), ==, 1);
   g_assert_cmpint (version, ==, 4);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* Edits made offline are merged when the client comes back. */
@@ -306,7 +299,7 @@ test_offline_merge (gconstpointer data)
   /* Both inserted at 0; the late op is the left side of the transform and goes first. */
   g_assert_true (g_str_has_prefix (text, "[a2]🙂"));
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* A client that comes back with hello.v catches up through the log. */
@@ -359,7 +352,7 @@ test_catch_up (gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "ops")), ==, 4);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "users")), ==, 2);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* Selections are replaced, not changed, as they move: look them up each time. */
@@ -436,7 +429,7 @@ test_presence_meta_join_leave (gconstpointer data)
   pp_test_client_disconnect (b);
   PP_TEST_WAIT (a->n_leaves == 1, 10000);
 
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* kill -9 while people type: after the restart everything acked is there,
@@ -521,7 +514,7 @@ test_kill_9 (gconstpointer data)
 
   for (guint i = 0; i < 3; i++)
     pp_test_client_free (clients[i]);
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 /* SIGTERM: pending commits land, clients are told 1001, exit status 0. */
@@ -543,14 +536,14 @@ test_shutdown (gconstpointer data)
 
   pp_test_client_insert (a, 0, "last words");
   PP_TEST_WAIT (pp_test_client_is_synced (a), 10000);
-  g_assert_cmpint (pp_test_daemon_stop (daemon, SIGTERM), ==, 0);
+  pp_test_daemon_stop_cleanly (daemon);
   PP_TEST_WAIT (a->closed, 10000);
   g_assert_cmpuint (a->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
 
   pp_test_daemon_start (daemon);
   text = pp_test_daemon_dup_text (daemon, room, NULL);
   g_assert_cmpstr (text, ==, "last words");
-  stop_cleanly (daemon);
+  pp_test_daemon_stop_cleanly (daemon);
 }
 
 static void
