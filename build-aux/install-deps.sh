@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs what building and testing Pairpad needs on Debian 12.
+# Idempotent and quick when everything is present: it only calls apt-get or npm
+# for what is missing. Usage: build-aux/install-deps.sh [--tests]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+# Building and running pairpadd.
+packages=(
+  build-essential meson ninja-build pkg-config gettext
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
+  libgda-5.0-dev libgda-5.0-postgres glib-networking
+  nodejs npm
+)
+# The test suites: a real PostgreSQL, clang for the libFuzzer targets and the
+# sanitizer runtimes.
+if [ "$want_tests" = 1 ]; then
+  packages+=(postgresql clang libclang-rt-14-dev jq curl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # nodejs/npm may come from elsewhere than Debian; a working binary is enough.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages of the test tools (ot-text-unicode, for the reference vectors).
+if [ "$want_tests" = 1 ]; then
+  lock="$here/tests/package-lock.json"
+  stamp="$here/tests/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    echo "Installing npm packages of tests/"
+    (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
