@@ -461,7 +461,7 @@ on_room_for_request (GObject      *source,
                        G_GINT64_FORMAT ")", since, ppd_room_get_version (r->room));
           break;
         }
-      ppd_store_get_ops_async (store, ppd_room_get_id (room), since, limit == 0 ? 1 : limit,
+      ppd_store_get_ops_async (store, ppd_room_get_id (room), since, limit,
                                NULL, on_ops_read, g_steal_pointer (&r));
       return;
 
@@ -726,12 +726,33 @@ fallback_handler (SoupServer        *server,
                  "No such resource");
 }
 
+/* Runs once the headers are in: a body larger than the largest document
+ * could ever need is refused before libsoup reads it into memory. */
+static void
+body_limit_handler (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           data)
+{
+  PpdContext *context = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const PpdConfig *config = ppd_context_get_config (context);
+  goffset max = (goffset) config->max_document_chars * 4 + 64 * 1024;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > max)
+    respond_error (context, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                   PP_PROTOCOL_ERROR_TOO_LARGE, "The request body is larger than any room can be");
+}
+
 void
 ppd_http_routes_register (PpdContext *context)
 {
   SoupServer *server = ppd_context_get_server (context);
   char *protocols[] = { (char *) PP_PROTOCOL_SUBPROTOCOL, NULL };
 
+  soup_server_add_early_handler (server, ROOMS_PREFIX, body_limit_handler, context, NULL);
   soup_server_add_handler (server, NULL, fallback_handler, context, NULL);
   soup_server_add_handler (server, ROOMS_PREFIX, rooms_handler, context, NULL);
   soup_server_add_handler (server, "/healthz", healthz_handler, context, NULL);

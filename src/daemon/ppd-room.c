@@ -132,6 +132,14 @@ typedef struct
   gint64          version;
 } Read;
 
+/* Lifecycle events carry the room and session as journal fields
+ * (PP_ROOM, PP_PEER), so `journalctl PP_ROOM=…` follows one room. */
+#define room_log(room, member, format, ...) \
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, \
+                    "PP_ROOM", "%s", (room)->id, \
+                    "PP_PEER", "%s", (member)->user, \
+                    "MESSAGE", format, __VA_ARGS__)
+
 static const char * const palette[] = {
   "#e01b24", "#2ec27e", "#3584e4", "#f5c211", "#9141ac", "#ff7800", "#1c71d8", "#c64600",
   "#26a269", "#a51d2d", "#613583", "#e66100",
@@ -349,7 +357,7 @@ remove_member (PpdRoom *self,
     {
       g_autoptr(PpMessage) leave = pp_message_new_leave (m->user);
 
-      g_info ("%s left room %s", m->user, self->id);
+      room_log (self, m, "%s left room %s", m->user, self->id);
       broadcast_message (self, leave, NULL, G_MAXINT64);
     }
 
@@ -388,8 +396,8 @@ send_welcome (PpdRoom  *self,
   info = member_dup_info (m);
   join = pp_message_new_join (info);
   broadcast_message (self, join, m, G_MAXINT64);
-  g_info ("%s (%s) joined room %s at version %" G_GINT64_FORMAT, m->user, m->client, self->id,
-          w->version);
+  room_log (self, m, "%s (%s) joined room %s at version %" G_GINT64_FORMAT, m->user, m->client,
+            self->id, w->version);
 }
 
 static void

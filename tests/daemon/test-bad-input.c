@@ -212,6 +212,15 @@ build_body_text_too_long (void)
   return g_strdup_printf ("{\"text\":\"%s\"}", text);
 }
 
+/* Refused from its Content-Length, before the body is read. */
+static char *
+build_body_oversized (void)
+{
+  g_autofree char *text = g_strnfill (LIMITED_DOCUMENT_CHARS * 4 + 128 * 1024, 'a');
+
+  return g_strdup_printf ("{\"text\":\"%s\"}", text);
+}
+
 static char *
 build_body_deep (void)
 {
@@ -489,6 +498,8 @@ static const BadRequest bad_requests[] = {
     400, "bad_message" },
   { "rest-create-text-too-long", DAEMON_LIMITED, "POST", "/api/v1/rooms", NULL,
     build_body_text_too_long, 413, "too_large" },
+  { "rest-create-body-oversized", DAEMON_LIMITED, "POST", "/api/v1/rooms", NULL,
+    build_body_oversized, 413, "too_large" },
   { "rest-rooms-get", DAEMON_DEFAULT, "GET", "/api/v1/rooms", NULL, NULL, 405, "bad_message" },
   { "rest-room-unknown", DAEMON_DEFAULT, "GET", "/api/v1/rooms/no-such-room-0123456789", NULL,
     NULL, 404, "not_found" },
