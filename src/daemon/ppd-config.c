@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "ppd-config.h"
+#include "ppd-static.h"
 
 G_DEFINE_QUARK (ppd-config-error-quark, ppd_config_error)
 
@@ -50,6 +51,9 @@ static const Setting settings[] = {
   STRING_SETTING ("database", "daemon", "PAIRPAD_DATABASE", database,
                   N_("sqlite:///abs/path.db or postgresql://user:pass@host:port/db "
                      "(default $XDG_DATA_HOME/pairpad/pairpad.db)"), N_("URL")),
+  STRING_SETTING ("web-root", "daemon", "PAIRPAD_WEB_ROOT", web_root,
+                  N_("Directory of the browser client (default: the installed one, or the build "
+                     "tree's when run from it)"), N_("DIR")),
   UINT_SETTING ("max-frame-bytes", "limits", "PAIRPAD_MAX_FRAME_BYTES", limits.max_frame_bytes,
                 1024, 64 * 1024 * 1024, N_("Largest WebSocket frame accepted (default 1048576)"),
                 N_("BYTES")),
@@ -141,6 +145,7 @@ ppd_config_new_default (void)
   self->address = g_strdup ("127.0.0.1");
   self->port = 8000;
   self->database = ppd_config_dup_default_database ();
+  self->web_root = ppd_static_dup_default_root ();
   pp_protocol_limits_init_default (&self->limits);
   self->max_document_chars = PP_DOCUMENT_DEFAULT_MAX_LENGTH;
   self->max_users_per_room = 256;

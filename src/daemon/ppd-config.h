@@ -15,6 +15,7 @@ typedef struct
   char             *address;
   guint             port;
   char             *database;            /* sqlite:///abs/path.db | postgresql://… */
+  char             *web_root;            /* the browser client's files */
   char             *config_file;         /* the file that was read, or NULL */
   gboolean          verbose;
 

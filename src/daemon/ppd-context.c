@@ -27,6 +27,7 @@ struct _PpdContext
   PpdStore        *store;
   PpdRoomRegistry *registry;
   SoupServer      *server;
+  PpdStatic       *web;
 
   /* Flags */
   guint            stopping : 1;
@@ -55,6 +56,7 @@ ppd_context_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  g_clear_object (&self->web);
   g_clear_object (&self->registry);
   g_clear_object (&self->store);
 
@@ -100,6 +102,10 @@ ppd_context_new (PpdConfig  *config,
     return NULL;
 
   self->registry = ppd_room_registry_new (self->store, self->config, self->metrics);
+  self->web = ppd_static_new (config->web_root);
+  if (!g_file_test (config->web_root, G_FILE_TEST_IS_DIR))
+    g_warning ("No browser client in %s: the API works, the web pages do not "
+               "(build it with “make run”, or pass --web-root)", config->web_root);
   self->server = soup_server_new ("server-header", "pairpadd/" PACKAGE_VERSION " ", NULL);
   g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_started),
                            self, 0);
@@ -136,6 +142,12 @@ SoupServer *
 ppd_context_get_server (PpdContext *self)
 {
   return self->server;
+}
+
+PpdStatic *
+ppd_context_get_web (PpdContext *self)
+{
+  return self->web;
 }
 
 gboolean

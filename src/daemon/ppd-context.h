@@ -10,6 +10,7 @@
 #include "ppd-config.h"
 #include "ppd-metrics.h"
 #include "ppd-room-registry.h"
+#include "ppd-static.h"
 #include "ppd-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ PpdStore        *ppd_context_get_store      (PpdContext          *self);
 PpdRoomRegistry *ppd_context_get_registry   (PpdContext          *self);
 PpdMetrics      *ppd_context_get_metrics    (PpdContext          *self);
 SoupServer      *ppd_context_get_server     (PpdContext          *self);
+PpdStatic       *ppd_context_get_web        (PpdContext          *self);
 gboolean         ppd_context_is_stopping    (PpdContext          *self);
 
 void             ppd_context_start_async    (PpdContext          *self,

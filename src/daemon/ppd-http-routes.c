@@ -88,6 +88,7 @@ respond_json (SoupServerMessage *msg,
   char *body = pp_json_to_string (node, &n_bytes);
 
   soup_server_message_set_status (msg, status, NULL);
+  ppd_static_add_security_headers (msg);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   soup_server_message_set_response (msg, "application/json; charset=utf-8",
@@ -715,6 +716,7 @@ metrics_handler (SoupServer        *server,
                                     SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
+/* Everything outside the API is the browser client. */
 static void
 fallback_handler (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -722,8 +724,13 @@ fallback_handler (SoupServer        *server,
                   GHashTable        *query,
                   gpointer           data)
 {
-  respond_error (data, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
-                 "No such resource");
+  PpdContext *context = data;
+
+  if (g_str_has_prefix (path, "/api/"))
+    respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+                   "No such resource");
+  else
+    ppd_static_serve (ppd_context_get_web (context), msg, path);
 }
 
 /* Runs once the headers are in: a body larger than the largest document
