@@ -107,6 +107,10 @@ ppd_context_new (PpdConfig  *config,
     g_warning ("No browser client in %s: the API works, the web pages do not "
                "(build it with “make run”, or pass --web-root)", config->web_root);
   self->server = soup_server_new ("server-header", "pairpadd/" PACKAGE_VERSION " ", NULL);
+  /* permessage-deflate would inflate a 2 MiB frame without bound before any
+   * limit of ours sees it, and would make the wire bytes that TCP_INFO
+   * counts disagree with the payload bytes the peers count. */
+  soup_server_remove_websocket_extension (self->server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_started),
                            self, 0);
   ppd_http_routes_register (self);

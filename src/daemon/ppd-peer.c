@@ -42,6 +42,8 @@ struct _PpdPeer
   /* Back-pressure and liveness */
   guint64                  bytes_queued;
   guint64                  acked_at_start;
+  guint64                  allowance;       /* extra unread bytes a welcome may add */
+  gint64                   connected_at;
   gint64                   last_frame_at;   /* monotonic µs */
   double                   tokens;
   gint64                   tokens_at;
@@ -320,7 +322,7 @@ ppd_peer_new (SoupWebsocketConnection *connection,
   self->socket = socket ? g_object_ref (socket) : NULL;
   self->config = config;
   self->metrics = metrics;
-  self->last_frame_at = self->tokens_at = g_get_monotonic_time ();
+  self->last_frame_at = self->tokens_at = self->connected_at = g_get_monotonic_time ();
   self->tokens = config->max_ops_per_second;
 
   if (read_tcp_info (self, &info))
@@ -416,6 +418,19 @@ ppd_peer_send_message (PpdPeer         *self,
   ppd_peer_send (self, frame, n_bytes);
 }
 
+/* For a frame as large as the document (a welcome): the client may take
+ * as long as it needs to read it without counting as a slow reader. */
+void
+ppd_peer_send_message_allowing (PpdPeer         *self,
+                                const PpMessage *message)
+{
+  gsize n_bytes;
+  g_autofree char *frame = pp_message_to_json (message, &n_bytes);
+
+  self->allowance += n_bytes + frame_header_size (n_bytes);
+  ppd_peer_send (self, frame, n_bytes);
+}
+
 void
 ppd_peer_send_error (PpdPeer         *self,
                      PpProtocolError  code,
@@ -494,13 +509,22 @@ ppd_peer_check_health (PpdPeer *self)
 
       idle_ms = MIN (idle_ms, (gint64) info.tcpi_last_data_recv);
       if (self->bytes_queued > acked &&
-          self->bytes_queued - acked > self->config->max_send_queue_bytes)
+          self->bytes_queued - acked > self->config->max_send_queue_bytes + self->allowance)
         {
           g_info ("Dropping %s: %" G_GUINT64_FORMAT " bytes unread", self->address,
                   self->bytes_queued - acked);
           ppd_metrics_count_dropped (self->metrics, "slow_reader");
           return FALSE;
         }
+    }
+
+  /* Answering pings is not enough to hold a place: say hello in time. */
+  if (!self->seen_hello &&
+      g_get_monotonic_time () - self->connected_at > limit_ms * 1000)
+    {
+      ppd_peer_fail (self, PP_PROTOCOL_ERROR_BAD_MESSAGE, "No hello in time",
+                     PPD_CLOSE_BAD_HELLO);
+      return TRUE;
     }
 
   if (idle_ms > limit_ms)

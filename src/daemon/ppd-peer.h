@@ -41,6 +41,9 @@ void        ppd_peer_send            (PpdPeer                 *self,
                                       gsize                    n_bytes);
 void        ppd_peer_send_message    (PpdPeer                 *self,
                                       const PpMessage         *message);
+void        ppd_peer_send_message_allowing
+                                     (PpdPeer                 *self,
+                                      const PpMessage         *message);
 void        ppd_peer_send_error      (PpdPeer                 *self,
                                       PpProtocolError          code,
                                       const char              *message,

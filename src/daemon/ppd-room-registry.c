@@ -532,6 +532,9 @@ ppd_room_registry_get_room_async (PpdRoomRegistry     *self,
 
   if ((room = g_hash_table_lookup (self->rooms, id)) != NULL)
     {
+      /* The answer arrives on a later iteration: the sweep must not unload
+       * the room in between. */
+      g_hash_table_remove (self->idle_since, room);
       g_task_return_pointer (task, g_object_ref (room), g_object_unref);
       return;
     }

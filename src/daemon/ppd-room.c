@@ -59,6 +59,7 @@ struct _PpdRoom
 
   /* Flags */
   guint            meta_dirty : 1;
+  guint            committing : 1;   /* part of the batch being written */
 };
 
 G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
@@ -244,8 +245,19 @@ read_free (gpointer data)
   g_free (r);
 }
 
-/* Runs @func once @version is committed: now, if it already is. Versions
- * only grow, so appending keeps the queue sorted. */
+static int
+compare_waiters (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      data)
+{
+  const Waiter *wa = a;
+  const Waiter *wb = b;
+
+  /* Equal versions compare as "after", so insertion keeps arrival order. */
+  return wa->version < wb->version ? -1 : 1;
+}
+
+/* Runs @func once @version is committed: now, if it already is. */
 static void
 when_committed (PpdRoom        *self,
                 gint64          version,
@@ -268,7 +280,8 @@ when_committed (PpdRoom        *self,
   w->func = func;
   w->data = data;
   w->destroy = destroy;
-  g_queue_push_tail (&self->waiters, w);
+  /* Stable: waiters of one version run in the order they came. */
+  g_queue_insert_sorted (&self->waiters, w, compare_waiters, NULL);
 }
 
 static void
@@ -365,6 +378,32 @@ remove_member (PpdRoom *self,
     g_signal_emit (self, signals[EMPTIED], 0);
 }
 
+/* @m's user object with its selection brought to @version, the only one
+ * a joiner welcomed at @version can interpret. */
+static PpUserInfo *
+dup_info_at (PpdRoom *self,
+             Member  *m,
+             gint64   version)
+{
+  PpUserInfo *info = member_dup_info (m);
+
+  if (info->v < self->log_start)
+    g_array_set_size (info->sel, 0);
+  else
+    for (gint64 v = info->v + 1; v <= version; v++)
+      {
+        PpLogEntry *e = log_entry_at (self, v);
+        gboolean own = g_strcmp0 (e->client, m->client) == 0;
+
+        pp_text_op_transform_ranges (e->op, (PpRange *) info->sel->data, info->sel->len, own);
+        if (info->has_view)
+          pp_text_op_transform_ranges (e->op, &info->view, 1, FALSE);
+      }
+  info->v = version;
+
+  return info;
+}
+
 static void
 send_welcome (PpdRoom  *self,
               gpointer  data)
@@ -384,13 +423,17 @@ send_welcome (PpdRoom  *self,
       Member *other = g_ptr_array_index (self->members, i);
 
       if (other != m && other->welcomed)
-        g_ptr_array_add (users, member_dup_info (other));
+        g_ptr_array_add (users, dup_info_at (self, other, w->version));
     }
 
   m->base = m->v = w->version;
   welcome = pp_message_new_welcome (m->user, w->version, self->language, self->title, users,
                                     w->text, w->ops);
-  ppd_peer_send_message (m->peer, welcome);
+  /* The whole document may be far larger than what a session may leave
+   * unread later; the welcome gets its own allowance. */
+  ppd_peer_send_message_allowing (m->peer, welcome);
+  if (!member_is_live (m))
+    return;
   m->welcomed = TRUE;
 
   info = member_dup_info (m);
@@ -529,6 +572,16 @@ handle_duplicate (PpdRoom         *self,
       send_error (m, PP_PROTOCOL_ERROR_BAD_OP, "seq was already used by an op no longer in the "
                   "log: take a new client id", msg);
       return TRUE;
+    }
+
+  /* The same session resending while the original is still being stored:
+   * the original's ack is on its way. */
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      Pending *p = l->data;
+
+      if (p->entry->v == version && p->member == m)
+        return TRUE;
     }
 
   ack = g_new0 (DeferredAck, 1);
@@ -968,7 +1021,7 @@ gboolean
 ppd_room_is_idle (PpdRoom *self)
 {
   return self->members->len == 0 && g_queue_is_empty (&self->pending) &&
-         g_queue_is_empty (&self->waiters) && !self->meta_dirty;
+         g_queue_is_empty (&self->waiters) && !self->meta_dirty && !self->committing;
 }
 
 void
@@ -1079,6 +1132,7 @@ ppd_room_collect_commit (PpdRoom        *self,
 
   self->queued = self->in_flight = self->version;
   self->meta_dirty = FALSE;
+  self->committing = TRUE;
 
   return TRUE;
 }
@@ -1104,6 +1158,7 @@ ppd_room_committed (PpdRoom *self)
 {
   Pending *p;
 
+  self->committing = FALSE;
   self->snapshot_committed = self->snapshot_queued;
 
   while ((p = g_queue_peek_head (&self->pending)) != NULL && p->entry->v <= self->in_flight)
@@ -1136,6 +1191,7 @@ ppd_room_committed (PpdRoom *self)
 void
 ppd_room_commit_failed (PpdRoom *self)
 {
+  self->committing = FALSE;
   self->queued = self->in_flight = self->committed;
   self->snapshot_queued = self->snapshot_committed;
   self->meta_dirty = TRUE;

@@ -600,6 +600,9 @@ get_insert_ops (PpdStore    *self,
                             "##seq%u::gint64, ##op%u::string, ##user%u::string, "
                             "##name%u::string, ##created%u::gint64)",
                             i ? ", " : "", i, i, i, i, i, i, i, i);
+  /* A batch retried after a COMMIT whose answer was lost finds its rows
+   * already there: one daemon owns a room, so they are the same rows. */
+  g_string_append (sql, " ON CONFLICT (room, version) DO NOTHING");
 
   return get_statement (self, sql->str, error);
 }
@@ -901,10 +904,8 @@ migrate (PpdStore  *self,
 }
 
 static gboolean
-job_open (PpdStore  *self,
-          gpointer   data,
-          gpointer  *result,
-          GError   **error)
+open_connection (PpdStore  *self,
+                 GError   **error)
 {
   static const char * const sqlite_pragmas[] = {
     "PRAGMA journal_mode=WAL",
@@ -927,6 +928,7 @@ job_open (PpdStore  *self,
   if (self->cnc == NULL)
     return FALSE;
 
+  g_clear_object (&self->parser);
   self->parser = gda_connection_create_parser (self->cnc);
   if (self->parser == NULL)
     self->parser = gda_sql_parser_new ();
@@ -943,7 +945,44 @@ job_open (PpdStore  *self,
         }
     }
 
-  return migrate (self, error);
+  return TRUE;
+}
+
+static gboolean
+job_open (PpdStore  *self,
+          gpointer   data,
+          gpointer  *result,
+          GError   **error)
+{
+  return open_connection (self, error) && migrate (self, error);
+}
+
+/* After a failed job: if the database no longer answers (a restarted
+ * PostgreSQL, a network cut), drop the connection so that the next job
+ * opens a new one instead of failing forever. */
+static void
+check_connection (PpdStore *self)
+{
+  g_autoptr(GdaDataModel) probe = NULL;
+
+  if (self->cnc != NULL && gda_connection_is_opened (self->cnc))
+    probe = gda_connection_execute_select_command (self->cnc, "SELECT 1", NULL);
+  if (probe != NULL)
+    return;
+
+  g_warning ("Lost the connection to %s; reconnecting with the next job", self->description);
+  g_hash_table_remove_all (self->statements);
+  if (self->cnc != NULL)
+    gda_connection_close (self->cnc);
+  g_clear_object (&self->cnc);
+  g_atomic_int_set (&self->available, FALSE);
+}
+
+static gboolean
+unref_on_owner (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -957,11 +996,9 @@ job_free (gpointer data)
 }
 
 static void
-worker (gpointer data,
-        gpointer user_data)
+run_job (PpdStore *self,
+         GTask    *task)
 {
-  g_autoptr(GTask) task = data;
-  PpdStore *self = user_data;
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gpointer result = NULL;
@@ -969,19 +1006,18 @@ worker (gpointer data,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (self->cnc == NULL && job->func != job_open)
+  if (self->cnc == NULL && job->func != job_open && !open_connection (self, &error))
     {
+      g_clear_object (&self->cnc);
       g_task_return_new_error (task, PPD_STORE_ERROR, PPD_STORE_ERROR_UNAVAILABLE,
-                               "The database is not open");
+                               "The database is unreachable: %s", error->message);
       return;
     }
 
   if (!job->func (self, job->data, &result, &error))
     {
-      /* Only a failure to reach the database makes the store unavailable. */
-      if (g_error_matches (error, GDA_CONNECTION_ERROR, GDA_CONNECTION_OPEN_ERROR) ||
-          (self->cnc != NULL && !gda_connection_is_opened (self->cnc)))
-        g_atomic_int_set (&self->available, FALSE);
+      if (job->func != job_open)
+        check_connection (self);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -989,6 +1025,19 @@ worker (gpointer data,
   g_atomic_int_set (&self->available, TRUE);
   g_task_return_pointer (task, result ? result : GINT_TO_POINTER (TRUE),
                          result ? job->result_free : NULL);
+}
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  GTask *task = data;
+
+  run_job (user_data, task);
+  /* The task holds the store: release it on the owner's thread, so the
+   * store is never finalized (and its pool never joined) from here. */
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, unref_on_owner,
+                              task, NULL);
 }
 
 static void
