@@ -4,11 +4,11 @@
 #   make bench  build optimized, print the benchmark numbers
 
 BUILD ?= build
-TEST_BUILD ?= build-test
-FUZZ_BUILD ?= build-fuzz
 PORT ?= 8000
+WEB_SOURCES := $(wildcard frontend/src/*.ts frontend/src/*.css frontend/public/*) \
+               frontend/index.html frontend/vite.config.ts frontend/package-lock.json
 
-.PHONY: all deps test-deps build run test bench clean
+.PHONY: all deps test-deps build web run test bench clean
 
 all: build
 
@@ -21,8 +21,15 @@ test-deps:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized -Dtests=false -Dbenchmarks=false
 
+# The browser client, rebuilt when its sources change.
+frontend/dist/index.html: $(WEB_SOURCES)
+	cd frontend && npm run build
+
+web: frontend/dist/index.html
+
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+	@$(MAKE) --no-print-directory web
 
 run: build
 	$(BUILD)/src/daemon/pairpadd --port $(PORT)
@@ -34,4 +41,4 @@ bench: deps
 	@tests/bench/run-benchmarks.sh build-bench
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) build-test build-fuzz build-bench frontend/dist

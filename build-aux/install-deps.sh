@@ -19,6 +19,9 @@ packages=(
 # sanitizer runtimes.
 if [ "$want_tests" = 1 ]; then
   packages+=(postgresql clang libclang-rt-14-dev jq curl)
+  # The browser client's end-to-end tests: a real Chromium, and emoji that
+  # render in its screenshots.
+  packages+=(chromium fonts-noto-color-emoji fonts-wqy-zenhei)
 fi
 
 missing=()
@@ -41,12 +44,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages of the test tools (ot-text-unicode, for the reference vectors).
-if [ "$want_tests" = 1 ]; then
-  lock="$here/tests/package-lock.json"
-  stamp="$here/tests/node_modules/.package-lock.json"
-  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
-    echo "Installing npm packages of tests/"
-    (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages, from the committed lockfiles: the browser client's always,
+# the test tools' (ot-text-unicode, for the reference vectors) for tests.
+npm_ci() {
+  local dir="$here/$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || \
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "Installing npm packages of $1/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+npm_ci frontend
+if [ "$want_tests" = 1 ]; then
+  npm_ci tests
 fi

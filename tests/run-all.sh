@@ -2,7 +2,9 @@
 # run-all.sh: every Pairpad test suite, as `make test` runs it.
 #   1. the C suites (core, daemon over SQLite and a real PostgreSQL) built
 #      with AddressSanitizer + UndefinedBehaviorSanitizer;
-#   2. the libFuzzer targets, briefly, from their seed corpora.
+#   2. the browser client: typecheck, vitest unit tests, build, and the
+#      end-to-end tests in headless Chromium against the real daemon;
+#   3. the libFuzzer targets, briefly, from their seed corpora.
 # Ends with the line "N passed, N failed" and a non-zero status on failure.
 set -uo pipefail
 
@@ -33,6 +35,36 @@ set +e
 echo "== C suites (ASan + UBSan)"
 meson test -C "$build" --print-errorlogs --num-processes 2 --no-rebuild
 meson_status=$?
+
+echo "== Browser client: typecheck, unit tests, build"
+web_passed=0
+web_failed=0
+count_step() { if "$@"; then web_passed=$((web_passed + 1)); else web_failed=$((web_failed + 1)); fi; }
+count_step bash -c "cd frontend && npx tsc --noEmit"
+(cd frontend && npx vitest run --reporter=default --reporter=json \
+   --outputFile="$top/$build/vitest.json")
+if [ -f "$build/vitest.json" ]; then
+  read -r vp vf < <(jq -r '"\(.numPassedTests) \(.numFailedTests + .numRuntimeErrorTestSuites)"' \
+                      "$build/vitest.json")
+  web_passed=$((web_passed + vp))
+  web_failed=$((web_failed + vf))
+else
+  web_failed=$((web_failed + 1))
+fi
+count_step bash -c "cd frontend && npx vite build --logLevel warn"
+
+echo "== Browser end to end (headless Chromium, real pairpadd)"
+export PAIRPADD="$top/$build/src/daemon/pairpadd"
+export PAIRPAD_SCREENSHOTS="$top/$build/screenshots"
+# The daemon is the sanitized build: the end-to-end tests check its clean exit too.
+export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:print_suppressions=0
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+e2e_report="$top/$build/e2e.tap"
+(cd frontend && node --test --test-reporter=tap --test-concurrency=1 e2e/ | tee "$e2e_report")
+e2e_passed=$(grep -c '^ok ' "$e2e_report" || true)
+e2e_failed=$(grep -c '^not ok ' "$e2e_report" || true)
+web_passed=$((web_passed + e2e_passed))
+web_failed=$((web_failed + e2e_failed))
 
 echo "== Fuzzing (${fuzz_seconds} s per target)"
 if [ ! -f "$fuzz_build/build.ninja" ]; then
@@ -69,8 +101,8 @@ skip = sum(r["result"] == "SKIP" for r in results)
 print(ok, bad, skip)
 PY
 )
-passed=$((passed + fuzz_passed))
-failed=$((failed + fuzz_failed))
+passed=$((passed + fuzz_passed + web_passed))
+failed=$((failed + fuzz_failed + web_failed))
 if [ "$meson_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

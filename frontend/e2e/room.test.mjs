@@ -1,0 +1,269 @@
+// room.test.mjs: two people in real headless Chromium, one real pairpadd.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Daemon, openBrowser, closeBrowser, screenshotPath, waitFor } from './harness.mjs';
+
+let daemon;
+let alice;
+let bob;
+
+before(async () => {
+  daemon = await new Daemon().start();
+  alice = await openBrowser();
+  bob = await openBrowser();
+});
+
+after(async () => {
+  await closeBrowser(alice);
+  await closeBrowser(bob);
+  const status = await daemon.stop();
+  daemon.cleanup();
+  assert.equal(status, 0, 'pairpadd exits cleanly (and, built with ASan, leak-free)');
+});
+
+// Opens a room page and waits until its editor has joined. Every request
+// the page makes is recorded, to prove none leaves the daemon's origin.
+async function openRoom(context, id) {
+  const page = await context.newPage();
+  page.requests = [];
+  page.on('request', (request) => page.requests.push(request.url()));
+  page.consoleErrors = [];
+  page.on('console', (message) => message.type() === 'error' && page.consoleErrors.push(message.text()));
+  await page.goto(`${daemon.base}/r/${id}`);
+  await page.waitForFunction(() => window.pairpad?.session?.state === 'synced', null, { timeout: 30000 });
+  return page;
+}
+
+const text = (page) => page.evaluate(() => window.pairpad.getText());
+const synced = (page) => page.evaluate(() => window.pairpad.session.state === 'synced' && window.pairpad.session.unsent === 0);
+
+async function converge(pages, id) {
+  let rest;
+  await waitFor(async () => {
+    rest = await daemon.room(id);
+    for (const page of pages) {
+      if (!(await synced(page)) || (await text(page)) !== rest.text) return false;
+    }
+    return true;
+  }, { timeout: 30000, what: 'all pages to show the daemon text' });
+  return rest.text;
+}
+
+async function typeAt(page, cp, chars) {
+  await page.evaluate((c) => window.pairpad.setCaretCodePoint(c), cp);
+  await page.keyboard.type(chars);
+}
+
+test('two people type concurrently at random places, emoji included, and converge', async () => {
+  const id = await daemon.createRoom({ text: 'function hello () {\n  return 42;\n}\n' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.click('.monaco-editor .view-lines');
+  await b.click('.monaco-editor .view-lines');
+
+  const samples = ['a', 'b', 'é', '🙂', ' ', '\n', 'z', '中', 'x'];
+  let seed = 7;
+  const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    await Promise.all([a, b].map(async (page) => {
+      const length = await page.evaluate(() => [...window.pairpad.getText()].length);
+      await typeAt(page, random(length + 1), samples[random(samples.length)]);
+    }));
+  }
+
+  const final = await converge([a, b], id);
+  assert.ok([...final].length > 40, 'both people typed');
+  assert.ok(final.includes('🙂') || final.includes('中') || final.includes('é'));
+
+  await a.screenshot({ path: screenshotPath('room-two-people.png') });
+  for (const page of [a, b]) {
+    const foreign = page.requests.filter((url) => !url.startsWith(daemon.base) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    assert.deepEqual(foreign, [], 'no request outside the daemon origin');
+  }
+  await a.close();
+  await b.close();
+});
+
+test("Alice's caret shows in Bob's editor at the right place, with her name", async () => {
+  const id = await daemon.createRoom({ text: 'line one 🙂\nline two\n' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  const aliceName = await a.evaluate(() => window.pairpad.session.name);
+
+  await a.click('.monaco-editor .view-lines');
+  await a.evaluate(() => window.pairpad.setCaretCodePoint(11));
+  await waitFor(async () => {
+    const carets = await b.evaluate(() => window.pairpad.getRemoteCarets());
+    return carets.some((c) => c.name === aliceName && c.caret === 11);
+  }, { what: "Alice's caret at 11 in Bob's page" });
+
+  // Bob types before her caret: it moves with the text.
+  await b.click('.monaco-editor .view-lines');
+  await typeAt(b, 0, '>> ');
+  await waitFor(async () => {
+    const carets = await b.evaluate(() => window.pairpad.getRemoteCarets());
+    return carets.some((c) => c.name === aliceName && c.caret === 14);
+  }, { what: "Alice's caret to move to 14" });
+  const label = await b.locator(`text=${aliceName}`).count();
+  assert.ok(label > 0, "Alice's name is shown in Bob's page");
+  await b.screenshot({ path: screenshotPath('room-remote-caret.png') });
+  await a.close();
+  await b.close();
+});
+
+test("Bob follows Alice: his view moves when she jumps far down", async () => {
+  const long = Array.from({ length: 400 }, (_, i) => `// line ${i + 1}`).join('\n');
+  const id = await daemon.createRoom({ text: long });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  const aliceUser = await a.evaluate(() => window.pairpad.session.user);
+
+  await waitFor(async () => (await b.evaluate(() => window.pairpad.getRemoteCarets().length)) > 0, { what: 'Bob to see Alice' });
+  await b.evaluate((u) => window.pairpad.follow(u), aliceUser);
+  const before = await b.evaluate(() => window.pairpad.editor.getScrollTop());
+  await a.click('.monaco-editor .view-lines');
+  await a.evaluate(() => {
+    window.pairpad.setCaretCodePoint([...window.pairpad.getText()].length - 5);
+    window.pairpad.editor.revealLineInCenter(395);
+  });
+  await waitFor(async () => (await b.evaluate(() => window.pairpad.editor.getScrollTop())) > before + 1000,
+    { what: "Bob's view to follow Alice down" });
+  await a.close();
+  await b.close();
+});
+
+test('undo in Alice\'s page undoes her edit and leaves Bob\'s', async () => {
+  const id = await daemon.createRoom({ text: '' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.click('.monaco-editor .view-lines');
+  await a.keyboard.type('alice');
+  await converge([a, b], id);
+  await b.click('.monaco-editor .view-lines');
+  await typeAt(b, 0, 'bob ');
+  await converge([a, b], id);
+
+  await a.evaluate(() => window.pairpad.undo());
+  const final = await converge([a, b], id);
+  assert.equal(final, 'bob ');
+  await a.close();
+  await b.close();
+});
+
+test('a language change in Alice\'s page reaches Bob', async () => {
+  const id = await daemon.createRoom({ text: 'x = 1\n' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.selectOption('#room-language', 'python');
+  await waitFor(async () => (await b.inputValue('#room-language')) === 'python', { what: 'Bob to see python' });
+  await waitFor(async () => (await daemon.room(id)).language === 'python', { what: 'the daemon to store python' });
+  await a.close();
+  await b.close();
+});
+
+test('edits made while the daemon is gone are kept and merged when it is back', async () => {
+  const id = await daemon.createRoom({ text: 'shared\n' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.click('.monaco-editor .view-lines');
+
+  // A real cut: the daemon stops (close 1001) and comes back on the same port.
+  assert.equal(await daemon.stop(), 0);
+  await waitFor(async () => (await a.evaluate(() => window.pairpad.session.state)) === 'offline', { what: 'Alice offline' });
+  await typeAt(a, 0, 'offline edit ');
+  const status = await a.evaluate(() => window.pairpad.getStatus());
+  assert.match(status, /not sent|Reconnecting|Offline/i);
+  await daemon.start();
+  const final = await converge([a, b], id);
+  assert.equal(final, 'offline edit shared\n');
+  await a.close();
+  await b.close();
+});
+
+test('a room with two people, as the README shows it', async () => {
+  const code = [
+    '// Pairing kata: run-length encoding 🙂',
+    '#include <stdio.h>',
+    '#include <string.h>',
+    '',
+    'static void',
+    'encode (const char *text)',
+    '{',
+    '  size_t n = strlen (text);',
+    '',
+    '  for (size_t i = 0; i < n;)',
+    '    {',
+    '      size_t run = 1;',
+    '',
+    '      while (i + run < n && text[i + run] == text[i])',
+    '        run++;',
+    '      printf ("%zu%c", run, text[i]);',
+    '      i += run;',
+    '    }',
+    '  putchar (\'\\n\');',
+    '}',
+    '',
+    'int',
+    'main (void)',
+    '{',
+    '  encode ("aaabccdddd");',
+    '  return 0;',
+    '}',
+    '',
+  ].join('\n');
+  const id = await daemon.createRoom({ language: 'c', title: 'Run-length encoding', text: code });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  const aliceName = await a.evaluate(() => window.pairpad.session.name);
+  const lineStart = (line) => [...code.split('\n').slice(0, line - 1).join('\n')].length + 1;
+
+  // Alice selects the loop condition; Bob's caret sits in main.
+  await a.click('.monaco-editor .view-lines');
+  await a.evaluate(([from, to]) => {
+    const m = window.pairpad.editor.getModel();
+    window.pairpad.editor.setSelection({ startLineNumber: from, startColumn: 14, endLineNumber: to, endColumn: 54 });
+    return m.getLineCount();
+  }, [14, 14]);
+  await b.click('.monaco-editor .view-lines');
+  await b.evaluate((cp) => window.pairpad.setCaretCodePoint(cp), lineStart(25) + 2);
+  await waitFor(async () => {
+    const carets = await b.evaluate(() => window.pairpad.getRemoteCarets());
+    return carets.some((c) => c.name === aliceName && c.caret !== null && c.caret > lineStart(14));
+  }, { what: "Alice's selection in Bob's page" });
+  await b.waitForTimeout(300);
+  await b.screenshot({ path: screenshotPath('readme-room.png') });
+  await a.close();
+  await b.close();
+});
+
+test('an unknown room shows a clear page with a way back', async () => {
+  const page = await alice.newPage();
+  await page.goto(`${daemon.base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
+  await page.waitForSelector('.not-found', { timeout: 15000 });
+  assert.ok(await page.locator('.not-found a[href="/"]').count() > 0);
+  await page.close();
+});
+
+test('the start page creates a room and lists it as recent', async () => {
+  const page = await alice.newPage();
+  await page.goto(`${daemon.base}/`);
+  await page.fill('#new-title', 'Kata from the start page');
+  await page.selectOption('#new-language', 'python');
+  await page.fill('#new-code', 'print("hi 🙂")\n');
+  await page.screenshot({ path: screenshotPath('start-page.png') });
+  await page.click('button:has-text("Create room")');
+  await page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/, { timeout: 15000 });
+  await page.waitForFunction(() => window.pairpad?.session?.state === 'synced', null, { timeout: 30000 });
+  const id = page.url().split('/r/')[1];
+  const room = await daemon.room(id);
+  assert.equal(room.title, 'Kata from the start page');
+  assert.equal(room.language, 'python');
+  assert.equal(room.text, 'print("hi 🙂")\n');
+  assert.equal(await page.evaluate(() => window.pairpad.getText()), room.text);
+
+  await page.goto(`${daemon.base}/`);
+  await page.waitForSelector('.recent-list .recent-title');
+  assert.ok((await page.locator('.recent-title', { hasText: 'Kata from the start page' }).count()) > 0);
+  await page.close();
+});

@@ -1,0 +1,54 @@
+// dom.ts: building DOM nodes without markup strings, for the pages.
+//
+// Copyright 2026 The Pairpad Authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/* No innerHTML anywhere: names, titles and room text come from other people,
+ * so every string goes in as a text node or a property. */
+
+type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style' | 'dataset'>> & {
+  dataset?: Record<string, string>;
+  attrs?: Record<string, string>;
+};
+
+export type Child = Node | string | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K,
+                                                         props: Props<K> | null = null,
+                                                         ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props !== null) {
+    const { dataset, attrs, ...rest } = props;
+    Object.assign(el, rest);
+    for (const [k, v] of Object.entries(dataset ?? {}))
+      el.dataset[k] = v;
+    for (const [k, v] of Object.entries(attrs ?? {}))
+      el.setAttribute(k, v);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== false)
+      el.append(child);
+  }
+  return el;
+}
+
+/* An inline SVG icon from a fixed list (no user input reaches it). */
+export function icon(name: 'copy' | 'check' | 'home' | 'eye' | 'upload' | 'close'): SVGSVGElement {
+  const paths: Record<typeof name, string> = {
+    copy: 'M9 9h10v10H9z M5 15V5h10',
+    check: 'M5 12l5 5L20 7',
+    home: 'M3 11l9-7 9 7 M5 10v10h14V10',
+    eye: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
+    upload: 'M12 16V4 M7 9l5-5 5 5 M4 20h16',
+    close: 'M6 6l12 12 M18 6L6 18',
+  };
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'icon');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', paths[name]);
+  svg.append(path);
+  return svg;
+}
