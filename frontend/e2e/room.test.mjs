@@ -129,6 +129,10 @@ test("Bob follows Alice: his view moves when she jumps far down", async () => {
   });
   await waitFor(async () => (await b.evaluate(() => window.pairpad.editor.getScrollTop())) > before + 1000,
     { what: "Bob's view to follow Alice down" });
+  // Everyone sees who follows whom: Alice's header says Bob follows her.
+  await waitFor(async () => (await a.locator('.people .follows', { hasText: 'follows you' }).count()) > 0,
+    { what: 'Alice to see that Bob follows her' });
+  await a.screenshot({ path: screenshotPath('room-followed.png') });
   await a.close();
   await b.close();
 });
@@ -234,6 +238,44 @@ test('a room with two people, as the README shows it', async () => {
   await b.waitForTimeout(300);
   await b.screenshot({ path: screenshotPath('readme-room.png') });
   await a.close();
+  await b.close();
+});
+
+test('a 1 MB paste reaches the other page', async () => {
+  const id = await daemon.createRoom({ text: 'start\n' });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.click('.monaco-editor .view-lines');
+  await a.evaluate(() => {
+    const line = 'const value = "pasted 🙂 line";\n';
+    const big = line.repeat(Math.ceil((1024 * 1024) / line.length));
+    window.pairpad.setCaretCodePoint(0);
+    window.pairpad.editor.trigger('keyboard', 'paste', { text: big });
+  });
+  const final = await converge([a, b], id);
+  assert.ok(final.length >= 1024 * 1024, 'the whole paste arrived');
+  assert.ok(final.endsWith('start\n'));
+  await a.close();
+  await b.close();
+});
+
+test('edits made offline survive closing the tab and arrive once', async () => {
+  const id = await daemon.createRoom({ text: 'kept\n' });
+  const a = await openRoom(alice, id);
+  await a.click('.monaco-editor .view-lines');
+  assert.equal(await daemon.stop(), 0);
+  await waitFor(async () => (await a.evaluate(() => window.pairpad.session.state)) === 'offline', { what: 'offline' });
+  await typeAt(a, 0, 'typed offline, ');
+  await a.waitForTimeout(400);
+  await a.close();
+
+  // Later, with the daemon back: the same browser reopens the link.
+  await daemon.start();
+  const again = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  const final = await converge([again, b], id);
+  assert.equal(final, 'typed offline, kept\n');
+  await again.close();
   await b.close();
 });
 

@@ -251,6 +251,7 @@ export class ClientSession {
   private userMap = new Map<string, UserInfo>();
   private selection: Range[] | null = null;
   private view: Range | null = null;
+  private following: string | null = null;
   private pendingLanguage: string | null = null;
   private pendingTitle: string | null = null;
 
@@ -508,6 +509,18 @@ export class ClientSession {
    * until then (the latest wins, moved with edits meanwhile), and again after
    * every reconnect.
    */
+  /**
+   * Tells the room whom we follow (a session id), or nobody; it travels with
+   * the next presence (the `follow` extension of the protocol).
+   */
+  setFollowing(user: string | null): void {
+    if (this.following === user) return;
+    this.following = user;
+    this.selection ??= [];
+    this.selectionDirty = true;
+    this.maybeSendPresence();
+  }
+
   setSelection(sel: readonly (readonly [number, number])[], view?: readonly [number, number]): void {
     const max = this.docLength;
     this.selection = sel
@@ -701,6 +714,7 @@ export class ClientSession {
     if (this.current !== 'synced' || !this.selectionDirty || this.selection === null) return;
     const msg: ClientMessage = { type: 'presence', v: this.serverVersion, sel: this.selection.map(([a, b]): Range => [a, b]) };
     if (this.view !== null) msg.view = [this.view[0], this.view[1]];
+    if (this.following !== null) msg.follow = this.following;
     this.selectionDirty = false;
     this.send(msg);
   }
@@ -940,6 +954,7 @@ export class ClientSession {
     if (msg.v !== this.serverVersion) return;
     const info: UserInfo = { user: old.user, client: old.client, name: old.name, color: old.color, v: msg.v, sel: msg.sel };
     if (msg.view !== undefined) info.view = msg.view;
+    if (msg.follow !== undefined) info.follow = msg.follow;
     const local = this.userInfoToLocal(info);
     this.userMap.set(local.user, local);
     this.emit('presence', local);

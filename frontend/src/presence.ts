@@ -36,6 +36,7 @@ export class Presence implements Disposable {
   private readonly disposables: (Disposable | (() => void))[] = [];
   private nextKey = 1;
   private following: string | null = null;
+  private readonly follows = new Map<string, string | undefined>();
   private renderQueued = false;
   private labelTimer: number | undefined;
   private sendTimer: number | undefined;
@@ -54,6 +55,10 @@ export class Presence implements Disposable {
       this.queueRender();
       if (u.user === this.following)
         this.revealFollowed();
+      if (this.follows.get(u.user) !== u.follow) {
+        this.follows.set(u.user, u.follow);
+        this.onChange();
+      }
     }));
     this.disposables.push(on('user-joined', (u) => {
       this.movedAt.set(u.user, performance.now());
@@ -126,6 +131,8 @@ export class Presence implements Disposable {
     if (user === this.following)
       return;
     this.following = user !== null && this.session.users.has(user) ? user : null;
+    /* Everyone sees who follows whom (the protocol's follow extension). */
+    this.session.setFollowing(this.following);
     if (this.following !== null)
       this.revealFollowed();
     this.onChange();

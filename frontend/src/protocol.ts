@@ -66,6 +66,8 @@ export interface UserInfo {
   v: number;
   sel: Range[];
   view?: Range;
+  /** Extension: the session this one follows (driver/navigator). */
+  follow?: string;
 }
 
 /** One log entry: an `op` frame, an element of `welcome.ops`. */
@@ -101,6 +103,8 @@ export interface ClientPresenceMessage {
   v: number;
   sel: Range[];
   view?: Range;
+  /** Extension: the session this one follows (driver/navigator). */
+  follow?: string;
 }
 
 export interface ClientMetaMessage {
@@ -143,6 +147,8 @@ export interface ServerPresenceMessage {
   v: number;
   sel: Range[];
   view?: Range;
+  /** Extension: the session this one follows (driver/navigator). */
+  follow?: string;
 }
 
 export interface JoinMessage {
@@ -236,7 +242,7 @@ export function encode(msg: ClientMessage): string {
     case 'op':
       return JSON.stringify({ type: 'op', v: msg.v, seq: msg.seq, op: msg.op });
     case 'presence':
-      return JSON.stringify({ type: 'presence', v: msg.v, sel: msg.sel, view: msg.view });
+      return JSON.stringify({ type: 'presence', v: msg.v, sel: msg.sel, view: msg.view, follow: msg.follow });
     case 'meta':
       return JSON.stringify({ type: 'meta', language: msg.language, title: msg.title });
   }
@@ -333,6 +339,14 @@ function getView(o: Obj, ctx: string): Range | undefined {
   return view;
 }
 
+// The follow extension: a session id, 1–64 of [A-Za-z0-9_-].
+function getFollow(o: Obj, ctx: string): string | undefined {
+  if (!has(o, 'follow')) return undefined;
+  const follow = o.follow;
+  if (typeof follow !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(follow)) fail(ctx, 'follow', 'must be a session id');
+  return follow;
+}
+
 /** Decodes an op as the daemon does; the result is normalized. */
 export function decodeOp(value: unknown, ctx = 'op'): TextOp {
   if (!Array.isArray(value)) throw new ProtocolError('bad_op', `${ctx}: "op" must be an array`);
@@ -387,8 +401,10 @@ function decodeUser(value: unknown, ctx: string): UserInfo {
   const v = getInt(value, ctx, 'v', true, 0);
   const sel = getRanges(value, ctx, 'sel');
   const view = getView(value, ctx);
+  const follow = getFollow(value, ctx);
   const info: UserInfo = { user, client, name, color, v, sel };
   if (view !== undefined) info.view = view;
+  if (follow !== undefined) info.follow = follow;
   return info;
 }
 
@@ -493,8 +509,10 @@ export function decodeServerFrame(text: string): ServerMessage {
       const v = getInt(o, 'presence', 'v', true, 0);
       const sel = getRanges(o, 'presence', 'sel');
       const view = getView(o, 'presence');
+      const follow = getFollow(o, 'presence');
       const msg: ServerPresenceMessage = { type: 'presence', user, v, sel };
       if (view !== undefined) msg.view = view;
+      if (follow !== undefined) msg.follow = follow;
       return msg;
     }
     case 'join':

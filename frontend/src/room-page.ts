@@ -256,10 +256,19 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
       attrs: { 'aria-pressed': String(following) },
     }, h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { className: 'person-name' }, u.name),
-      following ? icon('eye') : null);
+      following ? icon('eye') : null,
+      followsLabel(u));
     button.style.setProperty('--person-color', isValidColor(u.color) ? u.color : '#808080');
     button.addEventListener('click', () => presence.follow(following ? null : u.user));
     return h('li', null, button);
+  }
+
+  /* "follows you" / "follows Ada": who navigates behind whom. */
+  function followsLabel(u: UserInfo): HTMLElement | null {
+    if (u.follow === undefined)
+      return null;
+    const leader = u.follow === session.user ? 'you' : session.users.get(u.follow)?.name;
+    return leader === undefined ? null : h('span', { className: 'muted follows' }, ` follows ${leader}`);
   }
 
   function renderPeople(): void {

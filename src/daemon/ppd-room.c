@@ -86,6 +86,7 @@ typedef struct
   GArray   *sel;          /* PpRange */
   gboolean  has_view;
   PpRange   view;
+  char     *follow;       /* the session it follows, if any */
   gint64    base;         /* the version of its welcome */
   gboolean  hello;
   gboolean  welcomed;
@@ -169,6 +170,7 @@ member_clear (gpointer data)
   g_free (m->client);
   g_free (m->name);
   g_free (m->color);
+  g_free (m->follow);
   g_clear_pointer (&m->sel, g_array_unref);
 }
 
@@ -194,6 +196,7 @@ member_dup_info (Member *m)
   g_array_append_vals (info->sel, m->sel->data, m->sel->len);
   info->has_view = m->has_view;
   info->view = m->view;
+  info->follow = g_strdup (m->follow);
 
   return info;
 }
@@ -759,9 +762,12 @@ handle_presence (PpdRoom         *self,
   m->v = self->committed;
   m->has_view = msg->has_view;
   m->view = view;
+  g_free (m->follow);
+  m->follow = g_strdup (msg->follow);
 
   relay = pp_message_new_server_presence (m->user, m->v, (PpRange *) sel->data, sel->len,
                                           msg->has_view ? &view : NULL);
+  relay->follow = g_strdup (m->follow);
   broadcast_message (self, relay, m, G_MAXINT64);
 }
 

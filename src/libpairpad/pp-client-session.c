@@ -708,6 +708,7 @@ handle_presence (PpClientSession *self,
   g_array_append_vals (info->sel, msg->sel->data, msg->sel->len);
   info->has_view = msg->has_view;
   info->view = msg->view;
+  info->follow = g_strdup (msg->follow);
 
   g_ptr_array_index (self->users, index) = user_info_to_local (self, info);
   pp_user_info_unref (old);

@@ -1048,6 +1048,7 @@ pp_user_info_copy (const PpUserInfo *self)
   g_array_append_vals (copy->sel, self->sel->data, self->sel->len);
   copy->has_view = self->has_view;
   copy->view = self->view;
+  copy->follow = g_strdup (self->follow);
 
   return copy;
 }
@@ -1073,6 +1074,7 @@ pp_user_info_unref (PpUserInfo *self)
       g_clear_pointer (&self->client, g_free);
       g_clear_pointer (&self->name, g_free);
       g_clear_pointer (&self->color, g_free);
+      g_clear_pointer (&self->follow, g_free);
       g_clear_pointer (&self->sel, g_array_unref);
       g_free (self);
     }
@@ -1122,6 +1124,8 @@ user_info_to_object (const PpUserInfo *self)
                                                  self->sel->len));
   if (self->has_view)
     json_object_set_array_member (object, "view", view_to_array (&self->view));
+  if (self->follow != NULL)
+    json_object_set_string_member (object, "follow", self->follow);
 
   return object;
 }
@@ -1180,6 +1184,7 @@ pp_message_unref (PpMessage *self)
       g_clear_pointer (&self->title, g_free);
       g_clear_pointer (&self->text, g_free);
       g_clear_pointer (&self->message, g_free);
+      g_clear_pointer (&self->follow, g_free);
       g_clear_pointer (&self->op, pp_text_op_unref);
       g_clear_pointer (&self->entry, pp_log_entry_unref);
       g_clear_pointer (&self->sel, g_array_unref);
@@ -1498,6 +1503,31 @@ get_user_id (JsonObject  *object,
   return TRUE;
 }
 
+/* The follow extension: the session whose caret and view this one follows.
+ * Absent means nobody; session ids are 1–64 of [A-Za-z0-9_-]. */
+static gboolean
+get_follow (JsonObject  *object,
+            const char  *ctx,
+            const char **out,
+            GError     **error)
+{
+  gsize len = 0;
+
+  if (!get_string (object, ctx, "follow", FALSE, out, error))
+    return FALSE;
+  if (*out == NULL)
+    return TRUE;
+
+  for (const char *p = *out; *p != '\0'; p++, len++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return field_error (error, ctx, "follow", "must be a session id");
+
+  if (len < 1 || len > 64)
+    return field_error (error, ctx, "follow", "must be a session id");
+
+  return TRUE;
+}
+
 static gboolean
 get_color (JsonObject  *object,
            const char  *ctx,
@@ -1582,6 +1612,7 @@ user_info_from_node (JsonNode               *node,
   const char *client;
   const char *name;
   const char *color;
+  const char *follow = NULL;
   gboolean has_view;
   PpRange view;
   gint64 v;
@@ -1601,10 +1632,12 @@ user_info_from_node (JsonNode               *node,
       !get_color (object, ctx, TRUE, &color, error) ||
       !get_int (object, ctx, "v", TRUE, 0, NULL, &v, error) ||
       !get_ranges (object, ctx, "sel", limits->max_ranges, &sel, error) ||
-      !get_view (object, ctx, &has_view, &view, error))
+      !get_view (object, ctx, &has_view, &view, error) ||
+      !get_follow (object, ctx, &follow, error))
     return NULL;
 
   info = pp_user_info_new (user, client, name, color, v);
+  info->follow = g_strdup (follow);
   g_clear_pointer (&info->sel, g_array_unref);
   info->sel = g_steal_pointer (&sel);
   info->has_view = has_view;
@@ -1663,6 +1696,7 @@ parse_presence (PpMessage              *msg,
                 GError                **error)
 {
   const char *user = NULL;
+  const char *follow = NULL;
 
   if (msg->direction == PP_DIRECTION_FROM_SERVER &&
       !get_user_id (object, "presence", &user, error))
@@ -1670,10 +1704,12 @@ parse_presence (PpMessage              *msg,
 
   if (!get_int (object, "presence", "v", TRUE, 0, &msg->has_v, &msg->v, error) ||
       !get_ranges (object, "presence", "sel", limits->max_ranges, &msg->sel, error) ||
-      !get_view (object, "presence", &msg->has_view, &msg->view, error))
+      !get_view (object, "presence", &msg->has_view, &msg->view, error) ||
+      !get_follow (object, "presence", &follow, error))
     return FALSE;
 
   msg->user = g_strdup (user);
+  msg->follow = g_strdup (follow);
 
   return TRUE;
 }
@@ -2476,6 +2512,8 @@ message_to_object (const PpMessage *self)
                                                      self->sel->len));
       if (self->has_view)
         json_object_set_array_member (object, "view", view_to_array (&self->view));
+      if (self->follow != NULL)
+        json_object_set_string_member (object, "follow", self->follow);
       break;
 
     case PP_MESSAGE_META:

@@ -86,6 +86,7 @@ struct _PpUserInfo
   GArray    *sel;      /* of PpRange */
   gboolean   has_view;
   PpRange    view;     /* anchor = first, head = last */
+  char      *follow;   /* (nullable) the session it follows (extension) */
   /*< private >*/
   gatomicrefcount ref_count;
 };
@@ -99,7 +100,7 @@ struct _PpUserInfo
  *  type      from client                     from server
  *  hello     client name color? has_v/v token?
  *  op        v seq op                        entry
- *  presence  v sel has_view/view             user v sel has_view/view
+ *  presence  v sel has_view/view follow?     user v sel has_view/view follow?
  *  meta      language? title?                user language title
  *  welcome                                   user v language title users
  *                                            + text, or ops (has_ops)
@@ -133,6 +134,7 @@ struct _PpMessage
   GArray          *sel;        /* of PpRange */
   gboolean         has_view;
   PpRange          view;
+  char            *follow;     /* presence: the session followed (extension) */
   PpUserInfo      *user_info;
   GPtrArray       *users;      /* of PpUserInfo */
   gboolean         has_ops;

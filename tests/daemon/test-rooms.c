@@ -385,7 +385,11 @@ test_presence_meta_join_leave (gconstpointer data)
   g_autofree char *path = NULL;
   PpUserInfo *seen = NULL;
   PpRange caret = { 3, 5 };
-  guint meta_a, meta_b;
+  guint meta_a, meta_b, presence_before;
+  g_autoptr(PpTestSocket) watcher = NULL;
+  g_autoptr(JsonNode) welcome = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *frame = NULL;
 
   if (daemon == NULL)
     return;
@@ -425,6 +429,29 @@ test_presence_meta_join_leave (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (state), "language"), ==,
                    "python");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (state), "users"), ==, 2);
+
+  /* The follow extension: a session says whom it follows; everyone sees it. */
+  watcher = pp_test_socket_new (daemon, room);
+  pp_test_socket_send (watcher, "{\"type\":\"hello\",\"client\":\"watching-client\","
+                                "\"name\":\"Navigator\"}");
+  welcome = pp_test_socket_wait_frame (watcher, "welcome", 10000);
+  g_assert_nonnull (welcome);
+  frame = g_strdup_printf ("{\"type\":\"presence\",\"v\":%" G_GINT64_FORMAT ",\"sel\":[[0,0]],"
+                           "\"follow\":\"%s\"}",
+                           json_object_get_int_member (json_node_get_object (welcome), "v"),
+                           pp_client_session_get_user (a->session));
+  presence_before = a->n_presence;
+  pp_test_socket_send (watcher, frame);
+  PP_TEST_WAIT (a->n_presence > presence_before, 10000);
+  seen = find_user (a, "watching-client");
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (seen->follow, ==, pp_client_session_get_user (a->session));
+  pp_test_socket_send (watcher, "{\"type\":\"presence\",\"v\":0,\"sel\":[],"
+                                "\"follow\":\"not a session!\"}");
+  refused = pp_test_socket_wait_frame (watcher, "error", 10000);
+  g_assert_nonnull (refused);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (refused), "code"), ==,
+                   "bad_message");
 
   pp_test_client_disconnect (b);
   PP_TEST_WAIT (a->n_leaves == 1, 10000);
