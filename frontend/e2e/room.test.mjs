@@ -279,6 +279,48 @@ test('edits made offline survive closing the tab and arrive once', async () => {
   await b.close();
 });
 
+test("remote edits neither move Alice's caret off its place nor scroll her view", async () => {
+  const long = Array.from({ length: 300 }, (_, i) => `line ${i + 1}`).join('\n');
+  const id = await daemon.createRoom({ text: long });
+  const a = await openRoom(alice, id);
+  const b = await openRoom(bob, id);
+  await a.click('.monaco-editor .view-lines');
+  // Alice reads line 150 with her caret after "line 150".
+  const caret = [...long.split('\n').slice(0, 150).join('\n')].length;
+  await a.evaluate((cp) => {
+    window.pairpad.setCaretCodePoint(cp);
+    window.pairpad.editor.revealLineInCenter(150);
+  }, caret);
+  await a.waitForTimeout(200);
+  const scrollBefore = await a.evaluate(() => window.pairpad.editor.getScrollTop());
+  const lineBefore = await a.evaluate(() => window.pairpad.editor.getPosition().lineNumber);
+
+  // Bob types at the very top (before her), and at her caret.
+  await b.click('.monaco-editor .view-lines');
+  await typeAt(b, 0, 'top 🙂 ');
+  await converge([a, b], id);
+  assert.equal(await a.evaluate(() => window.pairpad.getCaretCodePoint()), caret + 6, 'caret kept its character');
+  await typeAt(b, caret + 6, 'XYZ');
+  await converge([a, b], id);
+  assert.equal(await a.evaluate(() => window.pairpad.getCaretCodePoint()), caret + 6, 'an insert at the caret goes after it');
+  assert.equal(await a.evaluate(() => window.pairpad.editor.getPosition().lineNumber), lineBefore);
+  const scrollAfter = await a.evaluate(() => window.pairpad.editor.getScrollTop());
+  assert.ok(Math.abs(scrollAfter - scrollBefore) < 1, `view did not scroll (${scrollBefore} → ${scrollAfter})`);
+
+  // Lines inserted above her view: she keeps reading the same lines.
+  const firstVisible = () => a.evaluate(() => {
+    const editor = window.pairpad.editor;
+    return editor.getModel().getLineContent(editor.getVisibleRanges()[0].startLineNumber);
+  });
+  const topLine = await firstVisible();
+  await typeAt(b, 0, 'one\ntwo\nthree\n');
+  await converge([a, b], id);
+  assert.equal(await firstVisible(), topLine, 'the view stays on the same text');
+  assert.equal(await a.evaluate(() => window.pairpad.getCaretCodePoint()), caret + 6 + 14);
+  await a.close();
+  await b.close();
+});
+
 test('an unknown room shows a clear page with a way back', async () => {
   const page = await alice.newPage();
   await page.goto(`${daemon.base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
