@@ -3,17 +3,8 @@ import { ClientSession, type SessionSnapshot, type SessionState, splitOp } from 
 import { ProtocolError, type UserInfo } from '../src/protocol';
 import { type TextOp, apply, compose, cpLength, normalize } from '../src/text-op';
 import { type Down, type SimConnection, SimServer } from './sim-server';
+import { mulberry32 } from './prng';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = Record<string, unknown>;
 

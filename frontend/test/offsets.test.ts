@@ -8,17 +8,8 @@ import {
   utf16ToCp,
 } from '../src/offsets';
 import { type TextOp, apply, cpLength, isValidText } from '../src/text-op';
+import { mulberry32 } from './prng';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = ['a', 'b', 'x', ' ', '\n', '\t', 'é', '中', '🙂', '😀', '𝄞', '👍🏽', '\u200d', '\r\n'];
 const LONE = ['\ud800', '\udfff', '\ud83d', '\ude42'];

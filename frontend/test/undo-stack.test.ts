@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UndoStack, invertAgainst, caretAfter } from '../src/undo-stack';
 import { apply, transform } from '../src/text-op';
-import { diffOp } from './diff';
+import { diffOp } from '../src/offsets';
 
 describe('UndoStack', () => {
   it('undoes own insert after a remote insert inside it', () => {
