@@ -474,6 +474,22 @@ ppd_peer_close (PpdPeer    *self,
     soup_websocket_connection_close (self->connection, code, reason);
 }
 
+/* Answering pings is not enough to hold a place: a connection must say
+ * hello within the idle limit. FALSE when it did not (it is then closed
+ * with 4400). Called from the periodic check, never from a send. */
+gboolean
+ppd_peer_check_hello (PpdPeer *self)
+{
+  gint64 limit_us = (gint64) self->config->idle_timeout_s * G_USEC_PER_SEC;
+
+  if (self->closing || self->seen_hello ||
+      g_get_monotonic_time () - self->connected_at <= limit_us)
+    return TRUE;
+
+  ppd_peer_fail (self, PP_PROTOCOL_ERROR_BAD_MESSAGE, "No hello in time", PPD_CLOSE_BAD_HELLO);
+  return FALSE;
+}
+
 /* Drops a client that can no longer take part: a close handshake would
  * wait on a peer that does not read, so the socket is shut down at once,
  * libsoup's queue goes with it, and the room hears of it now. */
@@ -516,15 +532,6 @@ ppd_peer_check_health (PpdPeer *self)
           ppd_metrics_count_dropped (self->metrics, "slow_reader");
           return FALSE;
         }
-    }
-
-  /* Answering pings is not enough to hold a place: say hello in time. */
-  if (!self->seen_hello &&
-      g_get_monotonic_time () - self->connected_at > limit_ms * 1000)
-    {
-      ppd_peer_fail (self, PP_PROTOCOL_ERROR_BAD_MESSAGE, "No hello in time",
-                     PPD_CLOSE_BAD_HELLO);
-      return TRUE;
     }
 
   if (idle_ms > limit_ms)

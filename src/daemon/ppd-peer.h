@@ -58,5 +58,6 @@ void        ppd_peer_close           (PpdPeer                 *self,
                                       const char              *reason);
 void        ppd_peer_abort           (PpdPeer                 *self);
 gboolean    ppd_peer_check_health    (PpdPeer                 *self);
+gboolean    ppd_peer_check_hello     (PpdPeer                 *self);
 
 G_END_DECLS

@@ -55,6 +55,8 @@ struct _PpdRoom
   gint64           in_flight;        /* highest version of the batch being written */
   gint64           snapshot_queued;
   gint64           snapshot_committed;
+  gsize            log_bytes;        /* of the entries in @log */
+  gsize            pending_bytes;    /* of the entries not yet committed */
   guint64          next_user;
 
   /* Flags */
@@ -141,6 +143,11 @@ typedef struct
                     "PP_ROOM", "%s", (room)->id, \
                     "PP_PEER", "%s", (member)->user, \
                     "MESSAGE", format, __VA_ARGS__)
+
+/* Memory a room may spend on its log tail, and on ops applied but not yet
+ * stored (which grow only while the database does not answer). */
+#define MAX_LOG_BYTES (64 * 1024 * 1024)
+#define MAX_PENDING_BYTES (64 * 1024 * 1024)
 
 static const char * const palette[] = {
   "#e01b24", "#2ec27e", "#3584e4", "#f5c211", "#9141ac", "#ff7800", "#1c71d8", "#c64600",
@@ -298,6 +305,27 @@ run_waiters (PpdRoom *self)
       w->func (self, w->data);
       waiter_free (w);
     }
+}
+
+/* What an entry's op costs to keep: its texts dominate. */
+static gsize
+entry_bytes (const PpLogEntry *entry)
+{
+  const PpTextOp *op = entry->op;
+  gsize bytes = 64;
+
+  for (guint i = 0, n = pp_text_op_get_n_components (op); i < n; i++)
+    bytes += sizeof (PpOpComponent) + pp_text_op_get_component (op, i)->n_bytes;
+
+  return bytes;
+}
+
+static void
+log_append (PpdRoom    *self,
+            PpLogEntry *entry)
+{
+  g_ptr_array_add (self->log, pp_log_entry_ref (entry));
+  self->log_bytes += entry_bytes (entry);
 }
 
 static PpLogEntry *
@@ -641,6 +669,15 @@ handle_op (PpdRoom         *self,
       return;
     }
 
+  /* Only while the database does not answer can this grow: refuse more
+   * rather than hold unbounded memory for edits nobody has acked. */
+  if (self->pending_bytes > MAX_PENDING_BYTES)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_INTERNAL,
+                  "The room cannot store edits right now; they will be resent", msg);
+      return;
+    }
+
   /* Judged against the document its sender saw: a skip past the end there
    * could be hidden by transformation (and normalization drops a trailing
    * one from the op itself). */
@@ -675,7 +712,7 @@ handle_op (PpdRoom         *self,
   pp_document_set_version (self->document, self->version);
   entry = pp_log_entry_new (self->version, op, m->user, m->client, msg->seq, m->name,
                             g_get_real_time ());
-  g_ptr_array_add (self->log, pp_log_entry_ref (entry));
+  log_append (self, entry);
 
   if (seen == NULL)
     {
@@ -685,6 +722,7 @@ handle_op (PpdRoom         *self,
   seen->last_seq = msg->seq;
   seen->last_version = self->version;
 
+  self->pending_bytes += entry_bytes (entry);
   pending = g_new0 (Pending, 1);
   pending->entry = g_steal_pointer (&entry);
   pending->member = member_ref (m);
@@ -938,7 +976,7 @@ ppd_room_new (PpdRoomRecord    *record,
           return NULL;
         }
       self->version = e->v;
-      g_ptr_array_add (self->log, pp_log_entry_ref (e));
+      log_append (self, e);
 
       if (e->v > record->snapshot_version)
         {
@@ -1075,6 +1113,8 @@ ppd_room_check_health (PpdRoom *self)
 
       if (m->room != NULL && !ppd_peer_check_health (m->peer))
         ppd_peer_abort (m->peer);
+      else if (m->room != NULL)
+        ppd_peer_check_hello (m->peer);
     }
 }
 
@@ -1146,14 +1186,23 @@ ppd_room_collect_commit (PpdRoom        *self,
 static void
 trim_log (PpdRoom *self)
 {
-  gint64 keep_from = self->committed - (gint64) self->config->catchup_limit;
-  guint n;
+  gint64 keep_from = MAX (self->log_start,
+                          self->committed - (gint64) self->config->catchup_limit);
+  gsize bytes = self->log_bytes;
 
-  if (keep_from <= self->log_start)
+  for (gint64 v = self->log_start + 1; v <= keep_from; v++)
+    bytes -= entry_bytes (log_entry_at (self, v));
+
+  /* Bounded in bytes too: a few huge pastes must not pin gigabytes for
+   * catch-up. Uncommitted entries always stay. */
+  while (bytes > MAX_LOG_BYTES && keep_from < self->committed)
+    bytes -= entry_bytes (log_entry_at (self, ++keep_from));
+
+  if (keep_from == self->log_start)
     return;
 
-  n = keep_from - self->log_start;
-  g_ptr_array_remove_range (self->log, 0, n);
+  g_ptr_array_remove_range (self->log, 0, keep_from - self->log_start);
+  self->log_bytes = bytes;
   self->log_start = keep_from;
 }
 
@@ -1174,6 +1223,7 @@ ppd_room_committed (PpdRoom *self)
 
       g_queue_pop_head (&self->pending);
       self->committed = p->entry->v;
+      self->pending_bytes -= entry_bytes (p->entry);
 
       if (member_is_live (p->member))
         {

@@ -50,6 +50,31 @@ test_idle_client_dropped (void)
   pp_test_daemon_stop_cleanly (daemon);
 }
 
+/* A connection that answers pings but never says hello does not hold a
+ * place for ever: it is closed with 4400 after the idle limit. */
+static void
+test_no_hello_closed (void)
+{
+  g_autoptr(PpTestDaemon) daemon = pp_test_daemon_new (PP_BACKEND_SQLITE, "--ping-interval", "1",
+                                                       "--idle-timeout", "3", NULL);
+  g_autofree char *room = NULL;
+  g_autoptr(PpTestSocket) mute = NULL;
+  g_autoptr(JsonNode) error = NULL;
+
+  pp_test_daemon_start (daemon);
+  room = pp_test_daemon_create_room (daemon, "");
+  mute = pp_test_socket_new (daemon, room);
+
+  error = pp_test_socket_wait_frame (mute, "error", 15000);
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (error), "code"), ==,
+                   "bad_message");
+  g_assert_true (pp_test_socket_wait_closed (mute, 10000));
+  g_assert_cmpuint (mute->close_code, ==, 4400);
+
+  pp_test_daemon_stop_cleanly (daemon);
+}
+
 /* A client that stops reading is dropped once its unread bytes pass the
  * limit, instead of growing the daemon's memory; the writer is unaffected. */
 static void
@@ -227,6 +252,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pp/daemon/connections/idle-client-dropped", test_idle_client_dropped);
+  g_test_add_func ("/pp/daemon/connections/no-hello-closed", test_no_hello_closed);
   g_test_add_func ("/pp/daemon/connections/slow-reader-dropped", test_slow_reader_dropped);
   g_test_add_func ("/pp/daemon/connections/room-full", test_room_full);
   g_test_add_func ("/pp/daemon/connections/room-unload", test_room_unload);
