@@ -1321,6 +1321,10 @@ pp_client_session_receive (PpClientSession  *self,
   if (!(msg = pp_message_parse (frame, n_bytes, PP_DIRECTION_FROM_SERVER, &self->limits, error)))
     return FALSE;
 
+  /* A newer daemon's message types are ignored, as the protocol asks. */
+  if (msg->type == PP_MESSAGE_UNKNOWN)
+    return TRUE;
+
   if (self->state == PP_CLIENT_SESSION_JOINING &&
       msg->type != PP_MESSAGE_WELCOME && msg->type != PP_MESSAGE_ERROR)
     {

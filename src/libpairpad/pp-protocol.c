@@ -2004,6 +2004,11 @@ pp_message_parse (const char             *frame,
         break;
     }
 
+  /* Clients must ignore message types they do not know (a newer daemon's);
+   * the daemon refuses them. */
+  if (type >= G_N_ELEMENTS (message_type_names) && direction == PP_DIRECTION_FROM_SERVER)
+    return message_new (PP_MESSAGE_UNKNOWN, direction);
+
   if (type >= G_N_ELEMENTS (message_type_names) ||
       type >= (direction == PP_DIRECTION_FROM_CLIENT ? G_N_ELEMENTS (type_from_client)
                                                       : G_N_ELEMENTS (type_from_server)) ||
@@ -2568,6 +2573,10 @@ message_to_object (const PpMessage *self)
       json_object_set_string_member (object, "message", self->message);
       if (self->has_seq)
         json_object_set_int_member (object, "seq", self->seq);
+      break;
+
+    case PP_MESSAGE_UNKNOWN:
+      /* Only parsing makes these; they carry nothing to encode. */
       break;
 
     default:

@@ -30,6 +30,7 @@ typedef enum
   PP_MESSAGE_JOIN,
   PP_MESSAGE_LEAVE,
   PP_MESSAGE_ERROR,
+  PP_MESSAGE_UNKNOWN,     /* from a server: a type this version does not know */
 } PpMessageType;
 
 typedef enum

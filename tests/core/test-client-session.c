@@ -841,6 +841,29 @@ join (FakeRoom *room,
  * Deterministic scenarios
  * ------------------------------------------------------------------------ */
 
+/* A newer daemon's message types are ignored, before and after welcome. */
+static void
+test_unknown_type_ignored (void)
+{
+  g_autoptr(PpClientSession) session = pp_client_session_new ("client-unknown-1", "U", NULL);
+  static const char unknown[] = "{\"type\":\"whiteboard\",\"strokes\":[]}";
+  static const char welcome[] = "{\"type\":\"welcome\",\"user\":\"u1\",\"v\":0,"
+                                "\"language\":\"c\",\"title\":\"\",\"users\":[],\"text\":\"abc\"}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  pp_client_session_connected (session);
+  g_assert_true (pp_client_session_receive (session, unknown, strlen (unknown), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp_client_session_get_state (session), ==, PP_CLIENT_SESSION_JOINING);
+  g_assert_true (pp_client_session_receive (session, welcome, strlen (welcome), &error));
+  g_assert_true (pp_client_session_receive (session, unknown, strlen (unknown), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pp_client_session_get_state (session), ==, PP_CLIENT_SESSION_SYNCED);
+  text = pp_client_session_dup_text (session);
+  g_assert_cmpstr (text, ==, "abc");
+}
+
 static void
 test_states (void)
 {
@@ -1737,6 +1760,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pp/client-session/states", test_states);
+  g_test_add_func ("/pp/client-session/unknown-type-ignored", test_unknown_type_ignored);
   g_test_add_func ("/pp/client-session/resend/same-seq", test_resend_same_seq);
   g_test_add_func ("/pp/client-session/resend/race", test_resend_race);
   g_test_add_func ("/pp/client-session/offline-merge", test_offline_merge);

@@ -1530,6 +1530,29 @@ test_random_mutations (void)
     }
 }
 
+/* Clients ignore message types they do not know; the daemon refuses them. */
+static void
+test_unknown_server_type (void)
+{
+  static const char frame[] = "{\"type\":\"whiteboard\",\"strokes\":[1,2]}";
+  PpProtocolLimits limits;
+  g_autoptr(PpMessage) from_server = NULL;
+  g_autoptr(PpMessage) from_client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *encoded = NULL;
+
+  pp_protocol_limits_init_default (&limits);
+  from_server = pp_message_parse (frame, strlen (frame), PP_DIRECTION_FROM_SERVER, &limits, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (from_server->type, ==, PP_MESSAGE_UNKNOWN);
+  encoded = pp_message_to_json (from_server, NULL);
+  g_assert_cmpstr (encoded, ==, "{\"type\":\"unknown\"}");
+
+  from_client = pp_message_parse (frame, strlen (frame), PP_DIRECTION_FROM_CLIENT, &limits, &error);
+  g_assert_null (from_client);
+  g_assert_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1588,6 +1611,8 @@ main (int   argc,
   g_test_add_func ("/pp/protocol/client-builders", test_client_builders);
   g_test_add_func ("/pp/protocol/random/round-trip", test_random_round_trip);
   g_test_add_func ("/pp/protocol/random/mutations", test_random_mutations);
+
+  g_test_add_func ("/pp/protocol/unknown-server-type", test_unknown_server_type);
 
   return g_test_run ();
 }
