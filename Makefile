@@ -2,13 +2,14 @@
 #   make run    install what is missing, build, serve http://localhost:8000 (SQLite)
 #   make test   install what is missing, build with ASan+UBSan, run every suite
 #   make bench  build optimized, print the benchmark numbers
+#   make run-app  the GTK desktop app, against the daemon of make run
 
 BUILD ?= build
 PORT ?= 8000
 WEB_SOURCES := $(wildcard frontend/src/*.ts frontend/src/*.css frontend/public/*) \
                frontend/index.html frontend/vite.config.ts frontend/package-lock.json
 
-.PHONY: all deps test-deps build web run test bench clean
+.PHONY: all deps test-deps build web run run-app test bench clean
 
 all: build
 
@@ -33,6 +34,10 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	$(BUILD)/src/daemon/pairpadd --port $(PORT)
+
+# The desktop app, against the daemon of `make run` (start that first).
+run-app: build
+	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/src/app/pairpad
 
 test: test-deps
 	@tests/run-all.sh

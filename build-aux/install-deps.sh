@@ -14,6 +14,8 @@ packages=(
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
   libgda-5.0-dev libgda-5.0-postgres glib-networking
   nodejs npm
+  libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev itstool
+  desktop-file-utils appstream
 )
 # The test suites: a real PostgreSQL, clang for the libFuzzer targets and the
 # sanitizer runtimes.
@@ -22,6 +24,9 @@ if [ "$want_tests" = 1 ]; then
   # The browser client's end-to-end tests: a real Chromium, and emoji that
   # render in its screenshots.
   packages+=(chromium fonts-noto-color-emoji fonts-wqy-zenhei)
+  # The desktop app's end-to-end test: a display, keystrokes, and the
+  # Flatpak manifest lint.
+  packages+=(xvfb xauth xdotool flatpak-builder)
 fi
 
 missing=()

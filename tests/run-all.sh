@@ -18,19 +18,36 @@ pg_port=${PG_PORT:-54329}
 fuzz_passed=0
 fuzz_failed=0
 
-cleanup() { tests/postgres.sh stop "$pg_dir"; }
+xvfb_pid=""
+cleanup() {
+  tests/postgres.sh stop "$pg_dir"
+  if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; fi
+}
 trap cleanup EXIT
 
 set -e
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" --buildtype=debugoptimized -Db_sanitize=address,undefined \
-    -Dtests=true -Dbenchmarks=true
+    -Dtests=true -Dbenchmarks=true -Dapp=auto
+else
+  # Build dirs made while the app option defaulted to disabled keep that value.
+  meson configure "$build" -Dapp=auto >/dev/null
 fi
 ninja -C "$build"
 
 echo "== Starting PostgreSQL on port $pg_port"
 export PAIRPAD_TEST_POSTGRES_URL=$(tests/postgres.sh start "$pg_dir" "$pg_port")
 set +e
+
+echo "== Starting Xvfb for the desktop app's tests"
+# -displayfd: Xvfb picks a free display and writes its number when ready.
+rm -f "$build/xvfb.display"
+Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp 5>"$build/xvfb.display" \
+  >"$build/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$build/xvfb.display" ] && break; sleep 0.1; done
+export DISPLAY=":$(head -n 1 "$build/xvfb.display")"
+echo "Xvfb on $DISPLAY"
 
 echo "== C suites (ASan + UBSan)"
 meson test -C "$build" --print-errorlogs --num-processes 2 --no-rebuild

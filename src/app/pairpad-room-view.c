@@ -1,0 +1,514 @@
+/* pairpad-room-view.c: one room: the editor, its people, its language and its connection.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pairpad-room-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <pairpad.h>
+
+#include "pairpad-application.h"
+#include "pairpad-buffer-binding.h"
+#include "pairpad-connection.h"
+#include "pairpad-languages.h"
+#include "pairpad-link.h"
+#include "pairpad-room-view.h"
+#include "pairpad-source-view.h"
+
+/* PairpadRoomView owns the room's PpClientSession, its PairpadConnection
+ * and the PairpadBufferBinding between the session and the editor's
+ * buffer, and shows their state. Text flows only through the binding. */
+
+struct _PairpadRoomView
+{
+  GtkWidget             parent_instance;
+
+  /* Owned */
+  PpClientSession      *session;
+  PairpadConnection    *connection;
+  PairpadBufferBinding *binding;
+  char                 *server;
+  char                 *room;
+  char                 *link;
+  char                 *test_text_file;
+  guint                 test_write_source;
+
+  /* Template widgets */
+  AdwWindowTitle       *window_title;
+  GtkDropDown          *language_dropdown;
+  GtkMenuButton        *people_button;
+  GtkListBox           *people_list;
+  GtkLabel             *people_count;
+  GtkRevealer          *banner;
+  GtkLabel             *banner_label;
+  PairpadSourceView    *source_view;
+
+  /* Flags */
+  gboolean              updating_language;
+  gboolean              was_online;
+};
+
+G_DEFINE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GtkTextBuffer *
+get_buffer (PairpadRoomView *self)
+{
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+}
+
+static void
+toast (PairpadRoomView *self,
+       const char      *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+update_style_scheme (PairpadRoomView *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *id = adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita";
+
+  gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (get_buffer (self)),
+                                      gtk_source_style_scheme_manager_get_scheme (schemes, id));
+}
+
+static void
+update_meta (PairpadRoomView *self)
+{
+  const char *language = pp_client_session_get_language (self->session);
+  const char *source_id = pairpad_languages_to_source_id (language);
+  GtkSourceLanguageManager *manager = gtk_source_language_manager_get_default ();
+  GtkSourceLanguage *source_language = NULL;
+  const char *title = pairpad_room_view_get_title (self);
+  int index = pairpad_languages_find (language);
+
+  if (source_id != NULL)
+    source_language = gtk_source_language_manager_get_language (manager, source_id);
+  gtk_source_buffer_set_language (GTK_SOURCE_BUFFER (get_buffer (self)), source_language);
+
+  self->updating_language = TRUE;
+  gtk_drop_down_set_selected (self->language_dropdown, index < 0 ? 0 : (guint) index);
+  self->updating_language = FALSE;
+
+  adw_window_title_set_title (self->window_title, title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+
+  if (pp_client_session_get_state (self->session) >= PP_CLIENT_SESSION_SYNCED)
+    pairpad_application_add_recent_room (PAIRPAD_APPLICATION (g_application_get_default ()),
+                                         self->link, title);
+}
+
+static void
+update_people (PairpadRoomView *self)
+{
+  GPtrArray *users = pp_client_session_get_users (self->session);
+  g_autofree char *count = NULL;
+  GtkWidget *child;
+
+  pairpad_source_view_set_users (self->source_view, users);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->people_list))) != NULL)
+    gtk_list_box_remove (self->people_list, child);
+
+  for (guint i = 0; i <= users->len; i++)
+    {
+      const char *name, *color;
+      g_autofree char *markup = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget *row;
+
+      if (i == users->len)
+        {
+          name = pp_client_session_get_name (self->session);
+          color = NULL;
+          label = g_strdup_printf (_("%s (you)"), name);
+        }
+      else
+        {
+          const PpUserInfo *user = g_ptr_array_index (users, i);
+
+          name = user->name;
+          color = user->color;
+          label = g_strdup (name);
+        }
+
+      /* The color comes from the network: only a valid #rrggbb goes into markup. */
+      if (color != NULL && pp_protocol_color_is_valid (color))
+        markup = g_markup_printf_escaped ("<span foreground=\"%s\">●</span>  %s", color, label);
+      else
+        markup = g_markup_printf_escaped ("○  %s", label);
+
+      row = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (row), markup);
+      gtk_label_set_xalign (GTK_LABEL (row), 0);
+      gtk_list_box_append (self->people_list, row);
+    }
+
+  count = g_strdup_printf ("%u", users->len + 1);
+  gtk_label_set_label (self->people_count, count);
+}
+
+static void
+update_connection (PairpadRoomView *self)
+{
+  PairpadConnectionState state = pairpad_connection_get_state (self->connection);
+  guint n_unsent = pp_client_session_get_n_unsent (self->session);
+  g_autofree char *text = NULL;
+  const char *subtitle;
+
+  switch (state)
+    {
+    case PAIRPAD_CONNECTION_ONLINE:
+      self->was_online = TRUE;
+      subtitle = _("Connected");
+      break;
+
+    case PAIRPAD_CONNECTION_CONNECTING:
+      subtitle = self->was_online ? _("Reconnecting…") : _("Connecting…");
+      break;
+
+    case PAIRPAD_CONNECTION_WAITING:
+      subtitle = _("Offline");
+      break;
+
+    case PAIRPAD_CONNECTION_FAILED:
+    default:
+      subtitle = _("Cannot open this room");
+      break;
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  if (state == PAIRPAD_CONNECTION_FAILED)
+    text = g_strdup (_("This room does not exist, or the server refused to open it."));
+  else if (state != PAIRPAD_CONNECTION_ONLINE && (self->was_online || state == PAIRPAD_CONNECTION_WAITING))
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Offline: reconnecting. %u edit is not sent yet.",
+                                         "Offline: reconnecting. %u edits are not sent yet.",
+                                         n_unsent),
+                            n_unsent);
+
+  if (text != NULL)
+    gtk_label_set_label (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner, text != NULL);
+}
+
+static gboolean
+write_test_text (gpointer data)
+{
+  PairpadRoomView *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tmp = NULL;
+  GtkTextIter start, end;
+
+  self->test_write_source = 0;
+  gtk_text_buffer_get_bounds (get_buffer (self), &start, &end);
+  text = gtk_text_buffer_get_text (get_buffer (self), &start, &end, TRUE);
+  if (!g_file_set_contents (self->test_text_file, text, -1, &error))
+    g_warning ("test hook: %s", error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_buffer_changed (PairpadRoomView *self)
+{
+  /* Local edits move the others' positions too. */
+  pairpad_source_view_set_users (self->source_view, pp_client_session_get_users (self->session));
+
+  if (self->test_text_file != NULL && self->test_write_source == 0)
+    self->test_write_source = g_timeout_add (20, write_test_text, self);
+}
+
+static void
+on_language_selected (PairpadRoomView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->language_dropdown);
+  const PairpadLanguage *language;
+
+  if (self->updating_language || selected >= pairpad_languages_get_n_items ())
+    return;
+
+  language = pairpad_languages_get_nth (selected);
+  if (g_strcmp0 (pairpad_languages_normalize (pp_client_session_get_language (self->session)),
+                 language->id) != 0)
+    pp_client_session_set_meta (self->session, language->id, NULL);
+}
+
+static void
+on_session_error (PairpadRoomView *self,
+                  int              code,
+                  const char      *message)
+{
+  if (code == PP_PROTOCOL_ERROR_RESYNC)
+    toast (self, _("Some offline edits could not be merged and were dropped"));
+}
+
+static void
+share_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->link);
+  toast (self, _("Room link copied"));
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  pairpad_connection_retry_now (PAIRPAD_ROOM_VIEW (widget)->connection);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  pairpad_buffer_binding_undo (PAIRPAD_ROOM_VIEW (widget)->binding);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  pairpad_buffer_binding_redo (PAIRPAD_ROOM_VIEW (widget)->binding);
+}
+
+static void
+people_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  gtk_menu_button_popup (PAIRPAD_ROOM_VIEW (widget)->people_button);
+}
+
+static void
+update_undo_actions (PairpadRoomView *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.undo",
+                                 pairpad_buffer_binding_get_can_undo (self->binding));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.redo",
+                                 pairpad_buffer_binding_get_can_redo (self->binding));
+}
+
+static void
+pairpad_room_view_dispose (GObject *object)
+{
+  PairpadRoomView *self = (PairpadRoomView *)object;
+
+  g_clear_handle_id (&self->test_write_source, g_source_remove);
+  g_clear_object (&self->binding);
+  g_clear_object (&self->connection);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_ROOM_VIEW);
+
+  G_OBJECT_CLASS (pairpad_room_view_parent_class)->dispose (object);
+}
+
+static void
+pairpad_room_view_finalize (GObject *object)
+{
+  PairpadRoomView *self = (PairpadRoomView *)object;
+
+  g_clear_pointer (&self->server, g_free);
+  g_clear_pointer (&self->room, g_free);
+  g_clear_pointer (&self->link, g_free);
+  g_clear_pointer (&self->test_text_file, g_free);
+
+  G_OBJECT_CLASS (pairpad_room_view_parent_class)->finalize (object);
+}
+
+static void
+pairpad_room_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, pairpad_room_view_get_title (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pairpad_room_view_class_init (PairpadRoomViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pairpad_room_view_dispose;
+  object_class->finalize = pairpad_room_view_finalize;
+  object_class->get_property = pairpad_room_view_get_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PAIRPAD_TYPE_SOURCE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pairpad/Pairpad/pairpad-room-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, language_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_button);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_list);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_count);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, source_view);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "room.share", NULL, share_action);
+  gtk_widget_class_install_action (widget_class, "room.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "room.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "room.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "room.people", NULL, people_action);
+}
+
+static void
+add_capture_shortcut (GtkShortcutController *controller,
+                      const char            *accel,
+                      const char            *action)
+{
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accel),
+                                                          gtk_named_action_new (action)));
+}
+
+static void
+pairpad_room_view_init (PairpadRoomView *self)
+{
+  GtkStringList *labels = gtk_string_list_new (NULL);
+  GtkEventController *controller;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < pairpad_languages_get_n_items (); i++)
+    gtk_string_list_append (labels, pairpad_languages_get_nth (i)->label);
+  gtk_drop_down_set_model (self->language_dropdown, G_LIST_MODEL (labels));
+  g_object_unref (labels);
+
+  /* Capture phase: the text view must not see these first, its own undo
+   * would undo other people's edits (it is off in the buffer anyway). */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>z", "room.undo");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>z", "room.redo");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>y", "room.redo");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>c", "room.share");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>p", "room.people");
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  self->test_text_file = g_strdup (g_getenv ("PAIRPAD_TEST_TEXT_FILE"));
+}
+
+PairpadRoomView *
+pairpad_room_view_new (const char *server,
+                       const char *room,
+                       const char *name)
+{
+  PairpadRoomView *self;
+  g_autofree char *ws_url = NULL;
+  g_autofree char *client = NULL;
+  g_autofree char *uuid = NULL;
+
+  g_return_val_if_fail (server != NULL, NULL);
+  g_return_val_if_fail (pairpad_link_room_is_valid (room), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_object_new (PAIRPAD_TYPE_ROOM_VIEW, NULL);
+  self->server = g_strdup (server);
+  self->room = g_strdup (room);
+  self->link = pairpad_link_build (server, room);
+  ws_url = pairpad_link_build_ws_url (server, room);
+
+  /* One client id per window: seq counters are per client id, so two
+   * windows (or two runs) must never share one. */
+  uuid = g_uuid_string_random ();
+  client = g_strconcat ("gtk-", uuid, NULL);
+  self->session = pp_client_session_new (client, name, NULL);
+  self->binding = pairpad_buffer_binding_new (get_buffer (self), self->session);
+  self->connection = pairpad_connection_new (self->session, ws_url);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_buffer (self), "changed",
+                           G_CALLBACK (on_buffer_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->language_dropdown, "notify::selected",
+                           G_CALLBACK (on_language_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->binding, "notify::can-undo",
+                           G_CALLBACK (update_undo_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->binding, "notify::can-redo",
+                           G_CALLBACK (update_undo_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state",
+                           G_CALLBACK (update_connection), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->session, "notify::n-unsent", G_CALLBACK (update_connection), self);
+  g_signal_connect_swapped (self->session, "meta-changed", G_CALLBACK (update_meta), self);
+  g_signal_connect_swapped (self->session, "joined", G_CALLBACK (update_meta), self);
+  g_signal_connect_swapped (self->session, "joined", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "user-joined", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "user-left", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "presence", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "error", G_CALLBACK (on_session_error), self);
+
+  update_style_scheme (self);
+  update_meta (self);
+  update_people (self);
+  update_undo_actions (self);
+  update_connection (self);
+  pairpad_connection_start (self->connection);
+  if (self->test_text_file != NULL)
+    on_buffer_changed (self);
+
+  return self;
+}
+
+const char *
+pairpad_room_view_get_link (PairpadRoomView *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
+
+  return self->link;
+}
+
+const char *
+pairpad_room_view_get_title (PairpadRoomView *self)
+{
+  const char *title;
+
+  g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
+
+  title = pp_client_session_get_title (self->session);
+  return title != NULL && *title != '\0' ? title : _("Untitled Room");
+}

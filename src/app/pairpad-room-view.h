@@ -1,0 +1,22 @@
+/* pairpad-room-view.h: one room: the editor, its people, its language and its connection.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define PAIRPAD_TYPE_ROOM_VIEW (pairpad_room_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, PAIRPAD, ROOM_VIEW, GtkWidget)
+
+PairpadRoomView *pairpad_room_view_new       (const char      *server,
+                                              const char      *room,
+                                              const char      *name);
+const char      *pairpad_room_view_get_link  (PairpadRoomView *self);
+const char      *pairpad_room_view_get_title (PairpadRoomView *self);
+
+G_END_DECLS

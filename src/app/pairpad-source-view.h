@@ -1,0 +1,20 @@
+/* pairpad-source-view.h: a GtkSourceView that draws other people's carets and selections.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtksourceview/gtksource.h>
+#include <pairpad.h>
+
+G_BEGIN_DECLS
+
+#define PAIRPAD_TYPE_SOURCE_VIEW (pairpad_source_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (PairpadSourceView, pairpad_source_view, PAIRPAD, SOURCE_VIEW, GtkSourceView)
+
+void pairpad_source_view_set_users (PairpadSourceView *self,
+                                    GPtrArray         *users);
+
+G_END_DECLS

@@ -1,0 +1,186 @@
+/* pairpad-window.c: a top-level window: the start page, then one room.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pairpad-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pairpad-link.h"
+#include "pairpad-room-view.h"
+#include "pairpad-start-view.h"
+#include "pairpad-window.h"
+
+/* One window shows one room at most (the application keeps it that way by
+ * presenting the window that already has a room instead of opening it twice). */
+
+struct _PairpadWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Owned */
+  GSettings            *settings;
+
+  /* Borrowed */
+  PairpadRoomView      *room_view;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  PairpadStartView     *start_view;
+};
+
+G_DEFINE_FINAL_TYPE (PairpadWindow, pairpad_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+on_open_room (PairpadWindow *self,
+              const char    *server,
+              const char    *room)
+{
+  PairpadApplication *app = PAIRPAD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  /* A second room goes to (or finds) another window. */
+  if (self->room_view != NULL || pairpad_application_find_room (app, server, room) != NULL)
+    {
+      pairpad_application_open_room (app, server, room);
+      return;
+    }
+
+  pairpad_window_open_room (self, server, room);
+}
+
+static void
+on_room_title (PairpadWindow *self)
+{
+  g_autofree char *title = g_strdup_printf ("%s — Pairpad",
+                                            pairpad_room_view_get_title (self->room_view));
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+pairpad_window_dispose (GObject *object)
+{
+  PairpadWindow *self = (PairpadWindow *)object;
+
+  g_clear_object (&self->settings);
+  self->room_view = NULL;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (pairpad_window_parent_class)->dispose (object);
+}
+
+static void
+pairpad_window_class_init (PairpadWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pairpad_window_dispose;
+
+  g_type_ensure (PAIRPAD_TYPE_START_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pairpad/Pairpad/pairpad-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PairpadWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PairpadWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PairpadWindow, start_view);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+pairpad_window_init (PairpadWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->start_view, "open-room", G_CALLBACK (on_open_room), self,
+                           G_CONNECT_SWAPPED);
+}
+
+PairpadWindow *
+pairpad_window_new (PairpadApplication *application)
+{
+  return g_object_new (PAIRPAD_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+pairpad_window_open_room (PairpadWindow *self,
+                          const char    *server,
+                          const char    *room)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PAIRPAD_IS_WINDOW (self));
+  g_return_if_fail (self->room_view == NULL);
+
+  name = g_settings_get_string (self->settings, "user-name");
+  if (*name == '\0')
+    {
+      g_free (name);
+      name = g_strdup (g_get_real_name ());
+      if (*name == '\0' || g_strcmp0 (name, "Unknown") == 0)
+        {
+          g_free (name);
+          name = g_strdup (g_get_user_name ());
+        }
+    }
+  /* The protocol takes 1–64 code points. */
+  if (g_utf8_strlen (name, -1) > 64)
+    *g_utf8_offset_to_pointer (name, 64) = '\0';
+
+  self->room_view = pairpad_room_view_new (server, room, name);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->room_view), "room");
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->room_view));
+  g_signal_connect_object (self->room_view, "notify::title", G_CALLBACK (on_room_title), self,
+                           G_CONNECT_SWAPPED);
+  on_room_title (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->room_view));
+}
+
+/* (nullable): the room link, once a room is open. */
+const char *
+pairpad_window_get_link (PairpadWindow *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), NULL);
+
+  return self->room_view != NULL ? pairpad_room_view_get_link (self->room_view) : NULL;
+}
+
+/* Renders the window as it is on screen (popovers excluded), for tests. */
+gboolean
+pairpad_window_save_screenshot (PairpadWindow  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), FALSE);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing to render");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (self)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
