@@ -172,6 +172,9 @@ pairpad_application_init (PairpadApplication *self)
   static const char *redo_accels[] = { "<Control><Shift>z", "<Control>y", NULL };
   static const char *share_accels[] = { "<Control><Shift>c", NULL };
   static const char *people_accels[] = { "<Control>p", NULL };
+  static const char *edit_title_accels[] = { "F2", NULL };
+  static const char *open_file_accels[] = { "<Control>o", NULL };
+  static const char *save_as_accels[] = { "<Control><Shift>s", NULL };
 
   self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
@@ -183,6 +186,9 @@ pairpad_application_init (PairpadApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.redo", redo_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.share", share_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.people", people_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.edit-title", edit_title_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-file", open_file_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as", save_as_accels);
 }
 
 PairpadApplication *

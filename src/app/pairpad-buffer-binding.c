@@ -535,3 +535,52 @@ pairpad_buffer_binding_get_can_redo (PairpadBufferBinding *self)
 
   return self->redo->len > 0;
 }
+
+/* Replaces the whole text with @text (valid UTF-8) as one local op and one
+ * undo step: a normal edit that everyone in the room sees. Fails with
+ * G_IO_ERROR_NOT_INITIALIZED before the session joined its room. */
+gboolean
+pairpad_buffer_binding_replace_text (PairpadBufferBinding  *self,
+                                     const char            *text,
+                                     GError               **error)
+{
+  PpTextOpBuilder builder;
+  g_autoptr(PpTextOp) op = NULL;
+  g_autoptr(PpTextOp) inverse = NULL;
+  g_autofree char *old = NULL;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (PAIRPAD_IS_BUFFER_BINDING (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (self->user_action == 0, FALSE);
+
+  if (!pp_utf8_validate_unicode (text, -1, error))
+    return FALSE;
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  old = gtk_text_buffer_get_text (self->buffer, &start, &end, TRUE);
+  if (strcmp (old, text) == 0)
+    return TRUE;
+
+  pp_text_op_builder_init (&builder);
+  pp_text_op_builder_delete_text (&builder, old, -1);
+  pp_text_op_builder_insert (&builder, text, -1);
+  op = pp_text_op_builder_end (&builder);
+
+  pp_text_op_builder_init (&builder);
+  pp_text_op_builder_delete_text (&builder, text, -1);
+  pp_text_op_builder_insert (&builder, old, -1);
+  inverse = pp_text_op_builder_end (&builder);
+
+  if (!pp_client_session_local_op (self->session, op, error))
+    return FALSE;
+
+  apply_to_buffer (self, op);
+  set_selection_offsets (self, 0, 0);
+  g_ptr_array_add (self->undo, g_steal_pointer (&inverse));
+  g_ptr_array_set_size (self->redo, 0);
+  self->last_typing = FALSE;
+  notify_stacks (self);
+
+  return TRUE;
+}

@@ -20,5 +20,8 @@ gboolean              pairpad_buffer_binding_undo     (PairpadBufferBinding *sel
 gboolean              pairpad_buffer_binding_redo     (PairpadBufferBinding *self);
 gboolean              pairpad_buffer_binding_get_can_undo (PairpadBufferBinding *self);
 gboolean              pairpad_buffer_binding_get_can_redo (PairpadBufferBinding *self);
+gboolean              pairpad_buffer_binding_replace_text (PairpadBufferBinding *self,
+                                                           const char           *text,
+                                                           GError              **error);
 
 G_END_DECLS

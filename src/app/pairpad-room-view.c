@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <pairpad.h>
 
@@ -30,6 +32,8 @@ struct _PairpadRoomView
   PpClientSession      *session;
   PairpadConnection    *connection;
   PairpadBufferBinding *binding;
+  GCancellable         *cancellable;
+  GtkFileChooserNative *file_chooser;
   char                 *server;
   char                 *room;
   char                 *link;
@@ -38,6 +42,9 @@ struct _PairpadRoomView
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
+  GtkMenuButton        *title_button;
+  GtkPopover           *title_popover;
+  GtkEntry             *title_entry;
   GtkDropDown          *language_dropdown;
   GtkMenuButton        *people_button;
   GtkListBox           *people_list;
@@ -72,9 +79,11 @@ toast (PairpadRoomView *self,
        const char      *text)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  /* libadwaita 1.2 parses toast titles as markup; file names are not. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
 }
 
 static void
@@ -252,12 +261,176 @@ on_language_selected (PairpadRoomView *self)
 }
 
 static void
+on_title_popover_show (PairpadRoomView *self)
+{
+  const char *title = pp_client_session_get_title (self->session);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), title != NULL ? title : "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->title_entry), 0, -1);
+}
+
+/* The title changes for everyone once the server echoes the meta back
+ * (update_meta), like the language; an empty title shows "Untitled Room". */
+static void
+on_title_entry_activate (PairpadRoomView *self)
+{
+  const char *current = pp_client_session_get_title (self->session);
+  g_autofree char *title = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
+
+  g_strstrip (title);
+  if (g_strcmp0 (title, current != NULL ? current : "") != 0)
+    pp_client_session_set_meta (self->session, NULL, title);
+  gtk_popover_popdown (self->title_popover);
+}
+
+static void
 on_session_error (PairpadRoomView *self,
                   int              code,
                   const char      *message)
 {
   if (code == PP_PROTOCOL_ERROR_RESYNC)
     toast (self, _("Some offline edits could not be merged and were dropped"));
+}
+
+static char *
+dup_display_name (GFile *file)
+{
+  const char *path = g_file_peek_path (file);
+
+  return path != NULL ? g_filename_display_basename (path) : g_file_get_parse_name (file);
+}
+
+static void
+on_file_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  GFile *file = G_FILE (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = dup_display_name (file);
+  g_autofree char *message = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          message = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
+          toast (self, message);
+        }
+      return;
+    }
+
+  if (memchr (contents, '\0', length) != NULL || !g_utf8_validate_len (contents, length, NULL))
+    {
+      message = g_strdup_printf (_("“%s” is not a UTF-8 text file"), name);
+      toast (self, message);
+      return;
+    }
+
+  if (!pairpad_buffer_binding_replace_text (self->binding, contents, &error))
+    {
+      /* The binding's errors are not for users; say what went wrong here. */
+      message = g_strdup_printf (_("Could not open “%s”: %s"), name,
+                                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED)
+                                 ? _("The room is not open yet")
+                                 : _("The file contains characters a room cannot hold"));
+      toast (self, message);
+      return;
+    }
+
+  message = g_strdup_printf (_("Opened “%s”"), name);
+  toast (self, message);
+}
+
+static void
+on_file_saved (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  GFile *file = G_FILE (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = dup_display_name (file);
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (file, result, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+    }
+  else
+    {
+      message = g_strdup_printf (_("Saved “%s”"), name);
+    }
+  toast (self, message);
+}
+
+static void
+on_file_chooser_response (PairpadRoomView *self,
+                          int              response,
+                          GtkNativeDialog *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->file_chooser);
+
+  if (file == NULL)
+    return;
+
+  /* Each callback holds a reference; dispose cancels, and the callbacks
+   * return quietly on G_IO_ERROR_CANCELLED. */
+  if (save)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      GtkTextIter start, end;
+      char *text;
+
+      gtk_text_buffer_get_bounds (get_buffer (self), &start, &end);
+      text = gtk_text_buffer_get_text (get_buffer (self), &start, &end, TRUE);
+      bytes = g_bytes_new_take (text, strlen (text));
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                           self->cancellable, on_file_saved, g_object_ref (self));
+    }
+  else
+    {
+      g_file_load_contents_async (file, self->cancellable, on_file_loaded, g_object_ref (self));
+    }
+}
+
+static void
+run_file_chooser (PairpadRoomView      *self,
+                  GtkFileChooserAction  action)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
+
+  self->file_chooser = gtk_file_chooser_native_new (save ? _("Save Room Text As") : _("Open File Into Room"),
+                                                    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    action,
+                                                    save ? _("_Save") : _("_Open"),
+                                                    _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  if (save)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (pairpad_room_view_get_title (self)), "/", '-');
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->file_chooser), name);
+    }
+  g_signal_connect_object (self->file_chooser, "response", G_CALLBACK (on_file_chooser_response),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
 }
 
 static void
@@ -296,6 +469,14 @@ redo_action (GtkWidget  *widget,
 }
 
 static void
+edit_title_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  gtk_menu_button_popup (PAIRPAD_ROOM_VIEW (widget)->title_button);
+}
+
+static void
 people_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
@@ -318,6 +499,11 @@ pairpad_room_view_dispose (GObject *object)
   PairpadRoomView *self = (PairpadRoomView *)object;
 
   g_clear_handle_id (&self->test_write_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
   g_clear_object (&self->binding);
   g_clear_object (&self->connection);
   if (self->session != NULL)
@@ -380,6 +566,9 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pairpad/Pairpad/pairpad-room-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, title_button);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, title_popover);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, title_entry);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_button);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_list);
@@ -387,6 +576,8 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner_label);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, source_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_entry_activate);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "room.share", NULL, share_action);
@@ -394,6 +585,7 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_install_action (widget_class, "room.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "room.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "room.people", NULL, people_action);
+  gtk_widget_class_install_action (widget_class, "room.edit-title", NULL, edit_title_action);
 }
 
 static void
@@ -413,6 +605,7 @@ pairpad_room_view_init (PairpadRoomView *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   for (guint i = 0; i < pairpad_languages_get_n_items (); i++)
     gtk_string_list_append (labels, pairpad_languages_get_nth (i)->label);
@@ -428,6 +621,9 @@ pairpad_room_view_init (PairpadRoomView *self)
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>y", "room.redo");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>c", "room.share");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>p", "room.people");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "F2", "room.edit-title");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>o", "win.open-file");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>s", "win.save-as");
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->test_text_file = g_strdup (g_getenv ("PAIRPAD_TEST_TEXT_FILE"));
@@ -511,4 +707,22 @@ pairpad_room_view_get_title (PairpadRoomView *self)
 
   title = pp_client_session_get_title (self->session);
   return title != NULL && *title != '\0' ? title : _("Untitled Room");
+}
+
+/* Asks for a file and replaces the room's text with it, as one edit of ours. */
+void
+pairpad_room_view_open_file (PairpadRoomView *self)
+{
+  g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
+
+  run_file_chooser (self, GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+/* Asks for a file and writes the room's text as it is now into it. */
+void
+pairpad_room_view_save_as (PairpadRoomView *self)
+{
+  g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
+
+  run_file_chooser (self, GTK_FILE_CHOOSER_ACTION_SAVE);
 }

@@ -18,5 +18,7 @@ PairpadRoomView *pairpad_room_view_new       (const char      *server,
                                               const char      *name);
 const char      *pairpad_room_view_get_link  (PairpadRoomView *self);
 const char      *pairpad_room_view_get_title (PairpadRoomView *self);
+void             pairpad_room_view_open_file (PairpadRoomView *self);
+void             pairpad_room_view_save_as   (PairpadRoomView *self);
 
 G_END_DECLS

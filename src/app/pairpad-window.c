@@ -62,6 +62,45 @@ on_room_title (PairpadWindow *self)
 }
 
 static void
+open_file_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       data)
+{
+  PairpadWindow *self = data;
+
+  if (self->room_view != NULL)
+    pairpad_room_view_open_file (self->room_view);
+}
+
+static void
+save_as_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
+{
+  PairpadWindow *self = data;
+
+  if (self->room_view != NULL)
+    pairpad_room_view_save_as (self->room_view);
+}
+
+static const GActionEntry win_actions[] = {
+  { "open-file", open_file_action },
+  { "save-as", save_as_action },
+};
+
+static void
+set_room_actions_enabled (PairpadWindow *self,
+                          gboolean       enabled)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (win_actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), win_actions[i].name);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+    }
+}
+
+static void
 pairpad_window_dispose (GObject *object)
 {
   PairpadWindow *self = (PairpadWindow *)object;
@@ -95,6 +134,10 @@ static void
 pairpad_window_init (PairpadWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Room actions, disabled on the start page. */
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  set_room_actions_enabled (self, FALSE);
 
   self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
@@ -140,6 +183,7 @@ pairpad_window_open_room (PairpadWindow *self,
   g_signal_connect_object (self->room_view, "notify::title", G_CALLBACK (on_room_title), self,
                            G_CONNECT_SWAPPED);
   on_room_title (self);
+  set_room_actions_enabled (self, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->room_view));
 }
 

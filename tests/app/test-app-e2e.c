@@ -41,6 +41,15 @@ dup_app_text (Fixture *f)
 }
 
 static gboolean
+file_is (const char *path,
+         const char *expected)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && g_strcmp0 (contents, expected) == 0;
+}
+
+static gboolean
 app_text_is (Fixture    *f,
              const char *expected)
 {
@@ -97,6 +106,18 @@ converged (Fixture      *f,
     return FALSE;
   rest = pp_test_daemon_dup_text (f->daemon, f->room, NULL);
   return g_strcmp0 (rest, app) == 0;
+}
+
+/* By search, not getwindowname: that reads WM_NAME, which GTK cannot set
+ * for a title outside Latin-1; search also reads _NET_WM_NAME. */
+static gboolean
+window_name_matches (Fixture    *f,
+                     const char *regex)
+{
+  g_autofree char *out = run ("xdotool", "search", "--pid", g_subprocess_get_identifier (f->app),
+                              "--name", regex, NULL);
+
+  return out != NULL && *out != '\0';
 }
 
 static void
@@ -188,6 +209,26 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* The app's file chooser leaves recently-used.xbel and gtk-4.0/ in its
+ * XDG_DATA_HOME, the test's temporary directory. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -203,7 +244,7 @@ fixture_teardown (Fixture       *f,
   if (f->shot_file != NULL)
     g_unlink (f->shot_file);
   if (f->tmpdir != NULL)
-    g_rmdir (f->tmpdir);
+    remove_tree (f->tmpdir);
   g_clear_pointer (&f->tmpdir, g_free);
   g_clear_pointer (&f->text_file, g_free);
   g_clear_pointer (&f->shot_file, g_free);
@@ -302,6 +343,58 @@ test_type_with_others (Fixture       *f,
   g_assert_cmpstr (text, ==,
                    "\n#!/usr/bin/env python3\n# 😀 shared\ndef hello():\n    return 42\n"
                    "print(hello()) # app");
+
+  /* Title: F2 edits it, everyone gets it; a title from someone else shows
+   * in the app's window title. */
+  {
+    g_autofree char *out = run ("xdotool", "key", "F2", NULL);
+  }
+  pause_ms (500);
+  type_into_app (f, "Shared Notes");
+  {
+    g_autofree char *out = run ("xdotool", "key", "Return", NULL);
+  }
+  PP_TEST_WAIT (g_strcmp0 (pp_client_session_get_title (client->session), "Shared Notes") == 0, 10000);
+  pp_client_session_set_meta (client->session, NULL, "Robot’s Room");
+  PP_TEST_WAIT (window_name_matches (f, "^Robot.s Room . Pairpad$"), 10000);
+
+  /* Open a file: its text replaces the room's for everyone, as one edit
+   * that undo takes back. Then save the room's text to another file. */
+  {
+    g_autofree char *in = g_build_filename (f->tmpdir, "in.txt", NULL);
+    g_autofree char *out_path = g_build_filename (f->tmpdir, "out.txt", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    g_file_set_contents (in, "opened 😀\nfrom a file\n", -1, &error);
+    g_assert_no_error (error);
+    out = run ("xdotool", "key", "ctrl+o", NULL);
+    pause_ms (1500);
+    /* A leading slash opens the chooser's location entry. */
+    type_into_app (f, in);
+    g_free (out);
+    out = run ("xdotool", "key", "Return", NULL);
+    PP_TEST_WAIT (converged (f, client) && app_text_is (f, "opened 😀\nfrom a file\n"), 20000);
+
+    g_free (out);
+    out = run ("xdotool", "key", "ctrl+shift+s", NULL);
+    pause_ms (1500);
+    g_free (out);
+    out = run ("xdotool", "key", "ctrl+a", NULL);
+    type_into_app (f, out_path);
+    g_free (out);
+    out = run ("xdotool", "key", "Return", NULL);
+    /* A new file is written in place, not renamed into it: wait for all of it. */
+    PP_TEST_WAIT (file_is (out_path, "opened 😀\nfrom a file\n"), 20000);
+
+    g_free (out);
+    out = run ("xdotool", "key", "ctrl+z", NULL);
+    PP_TEST_WAIT (converged (f, client) && !app_text_is (f, "opened 😀\nfrom a file\n"), 10000);
+    g_assert_true (app_text_is (f, text));
+
+    g_unlink (in);
+    g_unlink (out_path);
+  }
 }
 
 int
