@@ -107,10 +107,14 @@ setting_apply (const Setting  *s,
 
   if (!g_ascii_string_to_unsigned (value, 10, s->min, s->max, &n, NULL))
     {
+      /* The bounds are formatted apart: xgettext cannot follow
+       * G_GUINT64_FORMAT inside a translatable string. */
+      g_autofree char *min = g_strdup_printf ("%" G_GUINT64_FORMAT, s->min);
+      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, s->max);
+
       g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
-                   _("%s: “%s” must be a whole number from %" G_GUINT64_FORMAT
-                     " to %" G_GUINT64_FORMAT ", not “%s”"),
-                   origin, s->name, s->min, s->max, value);
+                   _("%s: “%s” must be a whole number from %s to %s, not “%s”"),
+                   origin, s->name, min, max, value);
       return FALSE;
     }
 
