@@ -12,6 +12,8 @@
 
 #include "pairpad-application.h"
 #include "pairpad-link.h"
+#include "pairpad-preferences-window.h"
+#include "pairpad-screenshot.h"
 #include "pairpad-window.h"
 
 struct _PairpadApplication
@@ -42,7 +44,7 @@ on_sigusr1 (gpointer data)
       window = windows != NULL ? windows->data : NULL;
     }
   if (window != NULL && path != NULL &&
-      !pairpad_window_save_screenshot (PAIRPAD_WINDOW (window), path, &error))
+      !pairpad_screenshot_save (GTK_WIDGET (window), path, &error))
     g_warning ("screenshot: %s", error->message);
 
   return G_SOURCE_CONTINUE;
@@ -156,8 +158,19 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  gtk_window_present (GTK_WINDOW (pairpad_preferences_window_new (parent)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "preferences", preferences_action },
   { "new-window", new_window_action },
   { "about", about_action },
 };
@@ -167,6 +180,7 @@ pairpad_application_init (PairpadApplication *self)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
   static const char *undo_accels[] = { "<Control>z", NULL };
   static const char *redo_accels[] = { "<Control><Shift>z", "<Control>y", NULL };
@@ -180,6 +194,7 @@ pairpad_application_init (PairpadApplication *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
   /* Shown in menus; the room view's capture-phase shortcuts do the work. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.undo", undo_accels);

@@ -315,6 +315,25 @@ pairpad_connection_retry_now (PairpadConnection *self)
     }
 }
 
+/* Opens a new connection at once, say to send a new hello after a change of
+ * name; the session resends what was unacknowledged after the welcome. */
+void
+pairpad_connection_reconnect (PairpadConnection *self)
+{
+  g_return_if_fail (PAIRPAD_IS_CONNECTION (self));
+
+  if (self->state == PAIRPAD_CONNECTION_FAILED)
+    return;
+
+  if (self->ws != NULL)
+    {
+      drop_socket (self);
+      pp_client_session_disconnected (self->session);
+    }
+  self->attempt = 0;
+  connect_now (self);
+}
+
 PairpadConnectionState
 pairpad_connection_get_state (PairpadConnection *self)
 {

@@ -25,6 +25,7 @@ PairpadConnection      *pairpad_connection_new             (PpClientSession   *s
                                                             const char        *ws_url);
 void                    pairpad_connection_start           (PairpadConnection *self);
 void                    pairpad_connection_retry_now       (PairpadConnection *self);
+void                    pairpad_connection_reconnect       (PairpadConnection *self);
 PairpadConnectionState  pairpad_connection_get_state       (PairpadConnection *self);
 guint                   pairpad_connection_get_retry_delay (PairpadConnection *self);
 guint                   pairpad_connection_next_delay_ms   (guint              attempt,

@@ -15,14 +15,22 @@
 #include "pairpad-application.h"
 #include "pairpad-buffer-binding.h"
 #include "pairpad-connection.h"
+#include "pairpad-identity.h"
 #include "pairpad-languages.h"
 #include "pairpad-link.h"
+#include "pairpad-overview-ruler.h"
 #include "pairpad-room-view.h"
 #include "pairpad-source-view.h"
 
 /* PairpadRoomView owns the room's PpClientSession, its PairpadConnection
  * and the PairpadBufferBinding between the session and the editor's
- * buffer, and shows their state. Text flows only through the binding. */
+ * buffer, and shows their state. Text flows only through the binding.
+ *
+ * Following someone (driver and navigator): our view shows what theirs
+ * shows, moving with every presence and edit, until we click, type or
+ * scroll. What we see goes out with our presence so others can follow us. */
+
+#define VIEW_SEND_DELAY_MS 100
 
 struct _PairpadRoomView
 {
@@ -37,8 +45,10 @@ struct _PairpadRoomView
   char                 *server;
   char                 *room;
   char                 *link;
+  GSettings            *settings;
   char                 *test_text_file;
   guint                 test_write_source;
+  guint                 view_source;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -51,7 +61,10 @@ struct _PairpadRoomView
   GtkLabel             *people_count;
   GtkRevealer          *banner;
   GtkLabel             *banner_label;
+  GtkRevealer          *follow_banner;
+  GtkLabel             *follow_label;
   PairpadSourceView    *source_view;
+  PairpadOverviewRuler *ruler;
 
   /* Flags */
   gboolean              updating_language;
@@ -118,59 +131,268 @@ update_meta (PairpadRoomView *self)
   adw_window_title_set_title (self->window_title, title);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 
-  if (pp_client_session_get_state (self->session) >= PP_CLIENT_SESSION_SYNCED)
+  if (pp_client_session_get_state (self->session) >= PP_CLIENT_SESSION_SYNCED &&
+      PAIRPAD_IS_APPLICATION (g_application_get_default ()))
     pairpad_application_add_recent_room (PAIRPAD_APPLICATION (g_application_get_default ()),
                                          self->link, title);
+}
+
+static const PpUserInfo *
+find_user (PairpadRoomView *self,
+           const char      *user)
+{
+  GPtrArray *users = pp_client_session_get_users (self->session);
+
+  for (guint i = 0; user != NULL && i < users->len; i++)
+    {
+      const PpUserInfo *info = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (info->user, user) == 0)
+        return info;
+    }
+
+  return NULL;
+}
+
+/* "follows you", "follows Ada": who navigates behind whom. */
+static char *
+dup_follows_label (PairpadRoomView  *self,
+                   const PpUserInfo *user)
+{
+  const PpUserInfo *leader;
+
+  if (user->follow == NULL)
+    return NULL;
+  if (g_strcmp0 (user->follow, pp_client_session_get_user (self->session)) == 0)
+    return g_strdup (_("follows you"));
+  if ((leader = find_user (self, user->follow)) != NULL)
+    return g_strdup_printf (_("follows %s"), leader->name);
+
+  return NULL;
+}
+
+static GtkWidget *
+person_row_new (const char *color,
+                const char *name,
+                const char *status)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *dot = gtk_label_new (NULL);
+  GtkWidget *label = gtk_label_new (name);
+  g_autofree char *markup = NULL;
+
+  /* The color comes from the network: only a valid #rrggbb goes into markup. */
+  if (color != NULL && pp_protocol_color_is_valid (color))
+    markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", color);
+  gtk_label_set_markup (GTK_LABEL (dot), markup != NULL ? markup : "○");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), dot);
+  gtk_box_append (GTK_BOX (box), label);
+  if (status != NULL)
+    {
+      GtkWidget *status_label = gtk_label_new (status);
+
+      gtk_widget_add_css_class (status_label, "dim-label");
+      gtk_box_append (GTK_BOX (box), status_label);
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  return row;
+}
+
+static void
+update_follow_banner (PairpadRoomView *self)
+{
+  const PpUserInfo *leader = find_user (self, pp_client_session_get_following (self->session));
+
+  if (leader != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("You are following %s. Click, type or scroll to stop."),
+                                               leader->name);
+
+      gtk_label_set_label (self->follow_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->follow_banner, leader != NULL);
+}
+
+static void
+reveal_followed (PairpadRoomView *self)
+{
+  const PpUserInfo *leader = find_user (self, pp_client_session_get_following (self->session));
+
+  if (leader == NULL)
+    return;
+
+  pairpad_source_view_reveal (self->source_view,
+                              leader->has_view ? &leader->view : NULL,
+                              leader->sel->len > 0 ? g_array_index (leader->sel, PpRange, 0).head : -1);
+}
+
+static void
+follow (PairpadRoomView *self,
+        const char      *user)
+{
+  /* Nobody to follow once they have left. */
+  if (find_user (self, user) == NULL)
+    user = NULL;
+
+  pp_client_session_set_following (self->session, user);
+  update_follow_banner (self);
+  reveal_followed (self);
+}
+
+static gpointer
+copy_user (gconstpointer user,
+           gpointer      data)
+{
+  return pp_user_info_ref ((PpUserInfo *) user);
+}
+
+/* The marks of everyone else, drawn from one snapshot of the session's users. */
+static void
+update_marks (PairpadRoomView *self)
+{
+  GPtrArray *users = pp_client_session_get_users (self->session);
+  g_autoptr(GPtrArray) snapshot = g_ptr_array_copy (users, copy_user, NULL);
+
+  g_ptr_array_set_free_func (snapshot, (GDestroyNotify) pp_user_info_unref);
+  pairpad_source_view_set_users (self->source_view, snapshot);
+  pairpad_overview_ruler_set_users (self->ruler, snapshot);
 }
 
 static void
 update_people (PairpadRoomView *self)
 {
   GPtrArray *users = pp_client_session_get_users (self->session);
+  const char *following = pp_client_session_get_following (self->session);
   g_autofree char *count = NULL;
-  GtkWidget *child;
+  g_autofree char *me = NULL;
+  GtkWidget *child, *row;
 
-  pairpad_source_view_set_users (self->source_view, users);
+  update_marks (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->people_list))) != NULL)
     gtk_list_box_remove (self->people_list, child);
 
-  for (guint i = 0; i <= users->len; i++)
+  for (guint i = 0; i < users->len; i++)
     {
-      const char *name, *color;
-      g_autofree char *markup = NULL;
-      g_autofree char *label = NULL;
-      GtkWidget *row;
+      const PpUserInfo *user = g_ptr_array_index (users, i);
+      gboolean followed = g_strcmp0 (user->user, following) == 0;
+      g_autofree char *status = dup_follows_label (self, user);
+      g_autofree char *tooltip = NULL;
 
-      if (i == users->len)
-        {
-          name = pp_client_session_get_name (self->session);
-          color = NULL;
-          label = g_strdup_printf (_("%s (you)"), name);
-        }
-      else
-        {
-          const PpUserInfo *user = g_ptr_array_index (users, i);
-
-          name = user->name;
-          color = user->color;
-          label = g_strdup (name);
-        }
-
-      /* The color comes from the network: only a valid #rrggbb goes into markup. */
-      if (color != NULL && pp_protocol_color_is_valid (color))
-        markup = g_markup_printf_escaped ("<span foreground=\"%s\">●</span>  %s", color, label);
-      else
-        markup = g_markup_printf_escaped ("○  %s", label);
-
-      row = gtk_label_new (NULL);
-      gtk_label_set_markup (GTK_LABEL (row), markup);
-      gtk_label_set_xalign (GTK_LABEL (row), 0);
+      row = person_row_new (user->color, user->name, followed ? _("following") : status);
+      tooltip = followed ? g_strdup_printf (_("Stop following %s"), user->name)
+                         : g_strdup_printf (_("Follow %s: your view moves with theirs"), user->name);
+      gtk_widget_set_tooltip_text (row, tooltip);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "room.follow");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", followed ? "" : user->user);
       gtk_list_box_append (self->people_list, row);
     }
 
+  me = g_strdup_printf (_("%s (you)"), pp_client_session_get_name (self->session));
+  row = person_row_new (pp_client_session_get_color (self->session), me, NULL);
+  gtk_widget_set_tooltip_text (row, _("Change your name and color"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.preferences");
+  gtk_list_box_append (self->people_list, row);
+
   count = g_strdup_printf ("%u", users->len + 1);
   gtk_label_set_label (self->people_count, count);
+
+  /* Whom we follow may have left. */
+  if (following != NULL && find_user (self, following) == NULL)
+    follow (self, NULL);
+  update_follow_banner (self);
+}
+
+static void
+on_presence (PairpadRoomView  *self,
+             const PpUserInfo *user)
+{
+  update_people (self);
+  if (g_strcmp0 (user->user, pp_client_session_get_following (self->session)) == 0)
+    reveal_followed (self);
+}
+
+static void
+on_remote_op (PairpadRoomView *self)
+{
+  /* The binding has applied it; the one we follow may have moved with it. */
+  if (pp_client_session_get_following (self->session) != NULL)
+    reveal_followed (self);
+}
+
+/* Clicks, keys and scrolling in the editor take back the wheel. */
+static void
+on_user_interaction (PairpadRoomView *self)
+{
+  if (pp_client_session_get_following (self->session) != NULL)
+    follow (self, NULL);
+}
+
+static gboolean
+on_scroll (PairpadRoomView *self)
+{
+  on_user_interaction (self);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_key_pressed (PairpadRoomView       *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+
+  /* Modifiers alone are not a move; shortcuts like Ctrl+P are. */
+  if (event == NULL || !gdk_key_event_is_modifier (event))
+    on_user_interaction (self);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+send_view (gpointer data)
+{
+  PairpadRoomView *self = data;
+  PpRange range;
+
+  self->view_source = 0;
+  pairpad_source_view_get_visible_range (self->source_view, &range);
+  pp_client_session_set_view (self->session, &range);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolling fires per frame: what we see goes out at most every 100 ms. */
+static void
+queue_send_view (PairpadRoomView *self)
+{
+  if (self->view_source == 0)
+    self->view_source = g_timeout_add (VIEW_SEND_DELAY_MS, send_view, self);
+}
+
+static void
+on_identity_changed (PairpadRoomView *self)
+{
+  g_autofree char *name = pairpad_identity_dup_name (self->settings);
+  g_autofree char *color = pairpad_identity_dup_color (self->settings);
+
+  if (g_strcmp0 (name, pp_client_session_get_name (self->session)) == 0 &&
+      g_strcmp0 (color, pp_client_session_get_color (self->session)) == 0)
+    return;
+
+  /* The protocol sends name and color in hello only. Unsent edits wait in
+   * the session and go out after the new welcome, exactly once. */
+  pp_client_session_set_identity (self->session, name, color);
+  pairpad_connection_reconnect (self->connection);
+  update_people (self);
 }
 
 static void
@@ -238,8 +460,9 @@ write_test_text (gpointer data)
 static void
 on_buffer_changed (PairpadRoomView *self)
 {
-  /* Local edits move the others' positions too. */
-  pairpad_source_view_set_users (self->source_view, pp_client_session_get_users (self->session));
+  /* Local edits move the others' positions too, and what we see. */
+  update_marks (self);
+  queue_send_view (self);
 
   if (self->test_text_file != NULL && self->test_write_source == 0)
     self->test_write_source = g_timeout_add (20, write_test_text, self);
@@ -445,6 +668,27 @@ share_action (GtkWidget  *widget,
 }
 
 static void
+follow_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (widget);
+  const char *user = g_variant_get_string (param, NULL);
+
+  follow (self, *user != '\0' ? user : NULL);
+  gtk_menu_button_popdown (self->people_button);
+  update_people (self);
+}
+
+static void
+stop_following_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  follow (PAIRPAD_ROOM_VIEW (widget), NULL);
+}
+
+static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
@@ -497,8 +741,10 @@ static void
 pairpad_room_view_dispose (GObject *object)
 {
   PairpadRoomView *self = (PairpadRoomView *)object;
+  GtkWidget *child;
 
   g_clear_handle_id (&self->test_write_source, g_source_remove);
+  g_clear_handle_id (&self->view_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->file_chooser != NULL)
@@ -509,8 +755,12 @@ pairpad_room_view_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_ROOM_VIEW);
+  /* The template's root box has no id, so it is ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (pairpad_room_view_parent_class)->dispose (object);
 }
@@ -563,6 +813,7 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PAIRPAD_TYPE_SOURCE_VIEW);
+  g_type_ensure (PAIRPAD_TYPE_OVERVIEW_RULER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pairpad/Pairpad/pairpad-room-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, window_title);
@@ -575,13 +826,18 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_count);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, follow_banner);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, follow_label);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, source_view);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, ruler);
   gtk_widget_class_bind_template_callback (widget_class, on_title_popover_show);
   gtk_widget_class_bind_template_callback (widget_class, on_title_entry_activate);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "room.share", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "room.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "room.follow", "s", follow_action);
+  gtk_widget_class_install_action (widget_class, "room.stop-following", NULL, stop_following_action);
   gtk_widget_class_install_action (widget_class, "room.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "room.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "room.people", NULL, people_action);
@@ -626,22 +882,42 @@ pairpad_room_view_init (PairpadRoomView *self)
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>s", "win.save-as");
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  /* Capture phase too: the view must not swallow what ends following. */
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll", G_CALLBACK (on_scroll), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->source_view), controller);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (on_key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->source_view), controller);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (on_user_interaction), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->source_view), controller);
+
+  pairpad_overview_ruler_set_view (self->ruler, GTK_TEXT_VIEW (self->source_view));
+  self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
+
   self->test_text_file = g_strdup (g_getenv ("PAIRPAD_TEST_TEXT_FILE"));
 }
 
 PairpadRoomView *
 pairpad_room_view_new (const char *server,
-                       const char *room,
-                       const char *name)
+                       const char *room)
 {
   PairpadRoomView *self;
   g_autofree char *ws_url = NULL;
   g_autofree char *client = NULL;
   g_autofree char *uuid = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *color = NULL;
+  GtkAdjustment *vadjustment;
 
   g_return_val_if_fail (server != NULL, NULL);
   g_return_val_if_fail (pairpad_link_room_is_valid (room), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
 
   self = g_object_new (PAIRPAD_TYPE_ROOM_VIEW, NULL);
   self->server = g_strdup (server);
@@ -653,7 +929,9 @@ pairpad_room_view_new (const char *server,
    * windows (or two runs) must never share one. */
   uuid = g_uuid_string_random ();
   client = g_strconcat ("gtk-", uuid, NULL);
-  self->session = pp_client_session_new (client, name, NULL);
+  name = pairpad_identity_dup_name (self->settings);
+  color = pairpad_identity_dup_color (self->settings);
+  self->session = pp_client_session_new (client, name, color);
   self->binding = pairpad_buffer_binding_new (get_buffer (self), self->session);
   self->connection = pairpad_connection_new (self->session, ws_url);
 
@@ -661,6 +939,9 @@ pairpad_room_view_new (const char *server,
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (get_buffer (self), "changed",
                            G_CALLBACK (on_buffer_changed), self, G_CONNECT_SWAPPED);
+  /* Typing and pasting are user actions; remote edits are not. */
+  g_signal_connect_object (get_buffer (self), "end-user-action",
+                           G_CALLBACK (on_user_interaction), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->language_dropdown, "notify::selected",
                            G_CALLBACK (on_language_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->binding, "notify::can-undo",
@@ -675,8 +956,20 @@ pairpad_room_view_new (const char *server,
   g_signal_connect_swapped (self->session, "joined", G_CALLBACK (update_people), self);
   g_signal_connect_swapped (self->session, "user-joined", G_CALLBACK (update_people), self);
   g_signal_connect_swapped (self->session, "user-left", G_CALLBACK (update_people), self);
-  g_signal_connect_swapped (self->session, "presence", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "presence", G_CALLBACK (on_presence), self);
+  g_signal_connect_swapped (self->session, "remote-op", G_CALLBACK (on_remote_op), self);
+  g_signal_connect_swapped (self->session, "joined", G_CALLBACK (queue_send_view), self);
   g_signal_connect_swapped (self->session, "error", G_CALLBACK (on_session_error), self);
+  g_signal_connect_object (self->settings, "changed::user-name",
+                           G_CALLBACK (on_identity_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::user-color",
+                           G_CALLBACK (on_identity_changed), self, G_CONNECT_SWAPPED);
+
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->source_view));
+  g_signal_connect_object (vadjustment, "value-changed",
+                           G_CALLBACK (queue_send_view), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (vadjustment, "changed",
+                           G_CALLBACK (queue_send_view), self, G_CONNECT_SWAPPED);
 
   update_style_scheme (self);
   update_meta (self);
@@ -725,4 +1018,22 @@ pairpad_room_view_save_as (PairpadRoomView *self)
   g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
 
   run_file_chooser (self, GTK_FILE_CHOOSER_ACTION_SAVE);
+}
+
+/* Returns: (transfer none): the room's session, for the tests */
+PpClientSession *
+pairpad_room_view_get_session (PairpadRoomView *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
+
+  return self->session;
+}
+
+/* Returns: (transfer none): the editor, for the tests */
+PairpadSourceView *
+pairpad_room_view_get_source_view (PairpadRoomView *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
+
+  return self->source_view;
 }

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include <pairpad.h>
+
+#include "pairpad-source-view.h"
 
 G_BEGIN_DECLS
 
@@ -13,12 +16,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, PAIRPAD, ROOM_VIEW, GtkWidget)
 
-PairpadRoomView *pairpad_room_view_new       (const char      *server,
-                                              const char      *room,
-                                              const char      *name);
-const char      *pairpad_room_view_get_link  (PairpadRoomView *self);
-const char      *pairpad_room_view_get_title (PairpadRoomView *self);
-void             pairpad_room_view_open_file (PairpadRoomView *self);
-void             pairpad_room_view_save_as   (PairpadRoomView *self);
+PairpadRoomView   *pairpad_room_view_new             (const char      *server,
+                                                     const char      *room);
+const char        *pairpad_room_view_get_link        (PairpadRoomView *self);
+const char        *pairpad_room_view_get_title       (PairpadRoomView *self);
+void               pairpad_room_view_open_file       (PairpadRoomView *self);
+void               pairpad_room_view_save_as         (PairpadRoomView *self);
+PpClientSession   *pairpad_room_view_get_session     (PairpadRoomView *self);
+PairpadSourceView *pairpad_room_view_get_source_view (PairpadRoomView *self);
 
 G_END_DECLS

@@ -225,6 +225,7 @@ static void
 pairpad_start_view_dispose (GObject *object)
 {
   PairpadStartView *self = (PairpadStartView *)object;
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -232,6 +233,9 @@ pairpad_start_view_dispose (GObject *object)
   g_clear_object (&self->soup);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_START_VIEW);
+  /* The template's root box has no id, so it is ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (pairpad_start_view_parent_class)->dispose (object);
 }

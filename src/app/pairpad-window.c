@@ -157,27 +157,10 @@ pairpad_window_open_room (PairpadWindow *self,
                           const char    *server,
                           const char    *room)
 {
-  g_autofree char *name = NULL;
-
   g_return_if_fail (PAIRPAD_IS_WINDOW (self));
   g_return_if_fail (self->room_view == NULL);
 
-  name = g_settings_get_string (self->settings, "user-name");
-  if (*name == '\0')
-    {
-      g_free (name);
-      name = g_strdup (g_get_real_name ());
-      if (*name == '\0' || g_strcmp0 (name, "Unknown") == 0)
-        {
-          g_free (name);
-          name = g_strdup (g_get_user_name ());
-        }
-    }
-  /* The protocol takes 1–64 code points. */
-  if (g_utf8_strlen (name, -1) > 64)
-    *g_utf8_offset_to_pointer (name, 64) = '\0';
-
-  self->room_view = pairpad_room_view_new (server, room, name);
+  self->room_view = pairpad_room_view_new (server, room);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->room_view), "room");
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->room_view));
   g_signal_connect_object (self->room_view, "notify::title", G_CALLBACK (on_room_title), self,
@@ -194,37 +177,4 @@ pairpad_window_get_link (PairpadWindow *self)
   g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), NULL);
 
   return self->room_view != NULL ? pairpad_room_view_get_link (self->room_view) : NULL;
-}
-
-/* Renders the window as it is on screen (popovers excluded), for tests. */
-gboolean
-pairpad_window_save_screenshot (PairpadWindow  *self,
-                                const char     *path,
-                                GError        **error)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-
-  g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), FALSE);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing to render");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (self)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
-      return FALSE;
-    }
-
-  return TRUE;
 }

@@ -20,8 +20,5 @@ void           pairpad_window_open_room (PairpadWindow      *self,
                                          const char         *server,
                                          const char         *room);
 const char    *pairpad_window_get_link  (PairpadWindow      *self);
-gboolean       pairpad_window_save_screenshot (PairpadWindow  *self,
-                                               const char     *path,
-                                               GError        **error);
 
 G_END_DECLS

@@ -67,6 +67,8 @@ struct _PpClientSession
   PpTextOp             *buffer;      /* local edits after @inflight, not sent */
   GPtrArray            *users;       /* of PpUserInfo, local coordinates, self excluded */
   GArray               *selection;   /* of PpRange, local coordinates; NULL until set */
+  char                 *following;   /* (nullable) the session we follow (extension) */
+  PpRange               view;        /* local coordinates, when @has_view */
   char                 *pending_language;
   char                 *pending_title;
 
@@ -82,7 +84,8 @@ struct _PpClientSession
   /* Flags */
   guint                 joined : 1;          /* a welcome arrived at least once */
   guint                 needs_text : 1;      /* the next hello goes without v */
-  guint                 selection_dirty : 1; /* @selection not sent yet */
+  guint                 presence_dirty : 1; /* @selection, @view or @following not sent yet */
+  guint                 has_view : 1;
   guint                 meta_dirty : 1;      /* pending meta not sent yet */
 };
 
@@ -222,13 +225,15 @@ maybe_send_presence (PpClientSession *self)
 
   /* PROTOCOL.md: presence only with nothing in flight and nothing buffered,
    * so that local positions are positions at the server version. */
-  if (self->state != PP_CLIENT_SESSION_SYNCED || !self->selection_dirty || self->selection == NULL)
+  if (self->state != PP_CLIENT_SESSION_SYNCED || !self->presence_dirty)
     return;
 
   msg = pp_message_new_client_presence (self->version,
-                                        (const PpRange *) (gpointer) self->selection->data,
-                                        self->selection->len, NULL);
-  self->selection_dirty = FALSE;
+                                        self->selection != NULL ? (const PpRange *) (gpointer) self->selection->data : NULL,
+                                        self->selection != NULL ? self->selection->len : 0,
+                                        self->has_view ? &self->view : NULL);
+  msg->follow = g_strdup (self->following);
+  self->presence_dirty = FALSE;
   send_message (self, msg);
 }
 
@@ -291,6 +296,8 @@ transform_users (PpClientSession *self,
   if (self->selection != NULL)
     pp_text_op_transform_ranges (op, (PpRange *) (gpointer) self->selection->data,
                                  self->selection->len, author == NULL);
+  if (self->has_view)
+    pp_text_op_transform_ranges (op, &self->view, 1, FALSE);
 }
 
 /* A copy of @info with its selection moved from the server version into
@@ -585,6 +592,8 @@ handle_welcome (PpClientSession  *self,
       if (self->selection != NULL)
         clamp_ranges ((PpRange *) (gpointer) self->selection->data, self->selection->len,
                       (gint64) pp_document_get_length (self->document));
+      if (self->has_view)
+        clamp_ranges (&self->view, 1, (gint64) pp_document_get_length (self->document));
 
       notify_n_unsent (self);
       g_signal_emit (self, signals[RESET], 0, msg->text);
@@ -622,8 +631,8 @@ handle_welcome (PpClientSession  *self,
   if (self->inflight != NULL)
     send_inflight (self);
 
-  if (self->selection != NULL)
-    self->selection_dirty = TRUE;
+  if (self->selection != NULL || self->has_view || self->following != NULL)
+    self->presence_dirty = TRUE;
 
   if (meta_changed)
     g_signal_emit (self, signals[META_CHANGED], 0);
@@ -777,6 +786,7 @@ pp_client_session_finalize (GObject *object)
   g_clear_pointer (&self->buffer, pp_text_op_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
   g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->pending_language, g_free);
   g_clear_pointer (&self->pending_title, g_free);
 
@@ -833,10 +843,12 @@ pp_client_session_set_property (GObject      *object,
       break;
 
     case PROP_NAME:
+      g_free (self->name);
       self->name = g_value_dup_string (value);
       break;
 
     case PROP_COLOR:
+      g_free (self->color);
       self->color = g_value_dup_string (value);
       break;
 
@@ -868,11 +880,12 @@ pp_client_session_class_init (PpClientSessionClass *klass)
   /**
    * PpClientSession:name:
    *
-   * The display name sent in hello.
+   * The display name sent in hello. Set it with
+   * pp_client_session_set_identity(), which checks it.
    */
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
   /**
@@ -882,7 +895,7 @@ pp_client_session_class_init (PpClientSessionClass *klass)
    */
   properties[PROP_COLOR] =
     g_param_spec_string ("color", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
   /**
@@ -1105,6 +1118,20 @@ pp_client_session_get_name (PpClientSession *self)
   g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), NULL);
 
   return self->name;
+}
+
+/**
+ * pp_client_session_get_color:
+ * @self: a session
+ *
+ * Returns: (nullable): the color sent in hello, or %NULL if the daemon picks
+ */
+const char *
+pp_client_session_get_color (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), NULL);
+
+  return self->color;
 }
 
 /**
@@ -1465,9 +1492,101 @@ pp_client_session_set_selection (PpClientSession *self,
     g_array_append_vals (self->selection, ranges, n_ranges);
   clamp_ranges ((PpRange *) (gpointer) self->selection->data, n_ranges,
                 (gint64) pp_document_get_length (self->document));
-  self->selection_dirty = TRUE;
+  self->presence_dirty = TRUE;
 
   maybe_send_presence (self);
+}
+
+/**
+ * pp_client_session_set_view:
+ * @self: a session
+ * @view: (nullable): the range of text on our screen, in local coordinates,
+ *   or %NULL for none
+ *
+ * Announces what we see, so that others can follow us. It travels with
+ * our selection, under the same rules; positions past the end are clamped.
+ */
+void
+pp_client_session_set_view (PpClientSession *self,
+                            const PpRange   *view)
+{
+  g_return_if_fail (PP_IS_CLIENT_SESSION (self));
+
+  self->has_view = view != NULL;
+  if (view != NULL)
+    {
+      self->view.anchor = MIN (view->anchor, view->head);
+      self->view.head = MAX (view->anchor, view->head);
+      clamp_ranges (&self->view, 1, (gint64) pp_document_get_length (self->document));
+    }
+  self->presence_dirty = TRUE;
+
+  maybe_send_presence (self);
+}
+
+/**
+ * pp_client_session_set_following:
+ * @self: a session
+ * @user: (nullable): the session id of the person we follow, or %NULL
+ *
+ * Tells the room whom we follow (the protocol's `follow` extension), with
+ * our next presence.
+ */
+void
+pp_client_session_set_following (PpClientSession *self,
+                                 const char      *user)
+{
+  g_return_if_fail (PP_IS_CLIENT_SESSION (self));
+
+  if (g_strcmp0 (self->following, user) == 0)
+    return;
+
+  g_free (self->following);
+  self->following = g_strdup (user);
+  self->presence_dirty = TRUE;
+
+  maybe_send_presence (self);
+}
+
+/**
+ * pp_client_session_get_following:
+ * @self: a session
+ *
+ * Returns: (nullable): the session id we follow
+ */
+const char *
+pp_client_session_get_following (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), NULL);
+
+  return self->following;
+}
+
+/**
+ * pp_client_session_set_identity:
+ * @self: a session
+ * @name: 1 to 64 characters
+ * @color: (nullable): "#rrggbb", or %NULL to let the daemon pick
+ *
+ * Changes who we say we are. The protocol carries name and color in hello
+ * only, so others see the change after the next (re)connect.
+ */
+void
+pp_client_session_set_identity (PpClientSession *self,
+                                const char      *name,
+                                const char      *color)
+{
+  glong n_chars;
+
+  g_return_if_fail (PP_IS_CLIENT_SESSION (self));
+  g_return_if_fail (name != NULL);
+  n_chars = g_utf8_strlen (name, -1);
+  g_return_if_fail (n_chars >= 1 && n_chars <= 64);
+  g_return_if_fail (color == NULL || pp_protocol_color_is_valid (color));
+
+  g_object_set (self, "name", name, "color", color, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR]);
 }
 
 /**

@@ -44,6 +44,7 @@ PpClientSession      *pp_client_session_new                  (const char       *
                                                                const char       *color);
 const char           *pp_client_session_get_client           (PpClientSession  *self);
 const char           *pp_client_session_get_name             (PpClientSession  *self);
+const char           *pp_client_session_get_color            (PpClientSession  *self);
 const char           *pp_client_session_get_user             (PpClientSession  *self);
 PpClientSessionState  pp_client_session_get_state            (PpClientSession  *self);
 gint64                pp_client_session_get_version          (PpClientSession  *self);
@@ -67,6 +68,14 @@ gboolean              pp_client_session_local_op             (PpClientSession  *
 void                  pp_client_session_set_selection        (PpClientSession  *self,
                                                                const PpRange    *ranges,
                                                                guint             n_ranges);
+void                  pp_client_session_set_view             (PpClientSession  *self,
+                                                               const PpRange    *view);
+void                  pp_client_session_set_following        (PpClientSession  *self,
+                                                               const char       *user);
+const char           *pp_client_session_get_following        (PpClientSession  *self);
+void                  pp_client_session_set_identity         (PpClientSession  *self,
+                                                               const char       *name,
+                                                               const char       *color);
 void                  pp_client_session_set_meta             (PpClientSession  *self,
                                                                const char       *language,
                                                                const char       *title);

@@ -1280,6 +1280,101 @@ test_presence (void)
   g_assert_cmpuint (pp_client_session_get_users (b->session)->len, ==, 0);
 }
 
+static const PpUserInfo *
+find_user (Peer       *peer,
+           const char *user)
+{
+  GPtrArray *users = pp_client_session_get_users (peer->session);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      const PpUserInfo *info = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (info->user, user) == 0)
+        return info;
+    }
+
+  return NULL;
+}
+
+/* What we see and whom we follow travel with presence, the view moving
+ * with remote edits; a new name and color go out with the next hello. */
+static void
+test_view_follow_identity (void)
+{
+  g_autoptr(FakeRoom) room = room_new ("hello world");
+  Peer *a = peer_new (room, "client-a");
+  Peer *b = peer_new (room, "client-b");
+  PpRange view = { 11, 6 };
+  const PpUserInfo *seen;
+
+  join (room, a);
+  join (room, b);
+
+  pp_client_session_set_view (a->session, &view);
+  {
+    g_autoptr(PpMessage) presence = assert_sent (a, PP_MESSAGE_PRESENCE);
+
+    g_assert_true (presence->has_view);
+    g_assert_cmpint (presence->view.anchor, ==, 6);
+    g_assert_cmpint (presence->view.head, ==, 11);
+    g_assert_null (presence->follow);
+    room_handle_presence (room, a, presence);
+  }
+  pp_client_session_set_following (a->session, "u2");
+  g_assert_cmpstr (pp_client_session_get_following (a->session), ==, "u2");
+  {
+    g_autoptr(PpMessage) presence = assert_sent (a, PP_MESSAGE_PRESENCE);
+
+    g_assert_true (presence->has_view);
+    g_assert_cmpstr (presence->follow, ==, "u2");
+    room_handle_presence (room, a, presence);
+  }
+  /* Following the same person again says nothing new. */
+  pp_client_session_set_following (a->session, "u2");
+  g_assert_true (g_queue_is_empty (&a->to_server));
+
+  room_run (room);
+  seen = find_user (b, "u1");
+  g_assert_nonnull (seen);
+  g_assert_true (seen->has_view);
+  g_assert_cmpint (seen->view.anchor, ==, 6);
+  g_assert_cmpint (seen->view.head, ==, 11);
+
+  /* B inserts before A's view: A's view moves in A's own coordinates. */
+  peer_edit_json (b, "[\"XX\"]");
+  room_run (room);
+  pp_client_session_set_following (a->session, NULL);
+  {
+    g_autoptr(PpMessage) presence = assert_sent (a, PP_MESSAGE_PRESENCE);
+
+    g_assert_cmpint (presence->view.anchor, ==, 8);
+    g_assert_cmpint (presence->view.head, ==, 13);
+    g_assert_null (presence->follow);
+    room_handle_presence (room, a, presence);
+  }
+
+  /* Name and color change for the next hello. */
+  peer_disconnect (a, FALSE);
+  pp_client_session_set_identity (a->session, "Ada Lovelace", "#112233");
+  g_assert_cmpstr (pp_client_session_get_name (a->session), ==, "Ada Lovelace");
+  g_assert_cmpstr (pp_client_session_get_color (a->session), ==, "#112233");
+  peer_connect (a);
+  {
+    const char *frame = g_queue_peek_head (&a->to_server);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PpMessage) hello = pp_message_parse (frame, strlen (frame),
+                                                   PP_DIRECTION_FROM_CLIENT, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (hello->type, ==, PP_MESSAGE_HELLO);
+    g_assert_cmpstr (hello->name, ==, "Ada Lovelace");
+    g_assert_cmpstr (hello->color, ==, "#112233");
+  }
+  room_run (room);
+  assert_converged (room);
+}
+
 static void
 test_meta (void)
 {
@@ -1766,6 +1861,7 @@ main (int   argc,
   g_test_add_func ("/pp/client-session/offline-merge", test_offline_merge);
   g_test_add_func ("/pp/client-session/catch-up", test_catch_up);
   g_test_add_func ("/pp/client-session/presence", test_presence);
+  g_test_add_func ("/pp/client-session/view-follow-identity", test_view_follow_identity);
   g_test_add_func ("/pp/client-session/meta", test_meta);
   g_test_add_func ("/pp/client-session/resync", test_resync);
   g_test_add_func ("/pp/client-session/resync-seq-taken", test_reused_seq_taken);
