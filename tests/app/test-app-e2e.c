@@ -308,6 +308,8 @@ test_type_with_others (Fixture       *f,
   sel.anchor = g_utf8_strlen ("#!/usr/bin/env python3\n# 😀 shared\ndef ", -1);
   sel.head = sel.anchor + 5;
   pp_client_session_set_selection (client->session, &sel, 1);
+  /* The robot also makes the room Python: the app highlights it as such. */
+  pp_client_session_set_meta (client->session, "python", "hello.py");
   pause_ms (1000);
   save_screenshot (f, "app-room.png");
 
