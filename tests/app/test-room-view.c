@@ -189,11 +189,52 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
 }
 
+/* The first line one can read: at least half of it on screen. (GTK keeps
+ * the top line in place through edits above it, give or take the 6 px top
+ * margin.) */
+static char *
+dup_first_visible_line (Fixture *f)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (pairpad_room_view_get_source_view (f->view));
+  GdkRectangle visible;
+  GtkTextIter start, end;
+  int line_top, height;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_line_at_y (view, &start, visible.y, &line_top);
+  gtk_text_view_get_line_yrange (view, &start, &line_top, &height);
+  if (visible.y - line_top > height / 2)
+    gtk_text_iter_forward_line (&start);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+static void
+scroll_to_line (Fixture *f,
+                int      line)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (pairpad_room_view_get_source_view (f->view));
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GtkTextIter iter;
+  int y, height;
+
+  PP_TEST_WAIT (gtk_adjustment_get_upper (vadjustment) > 300 * 10, 10000);
+  /* Twice: the second time the lines around are measured, not estimated. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_text_buffer_get_iter_at_line (get_buffer (f), &iter, line);
+      gtk_text_view_get_line_yrange (view, &iter, &y, &height);
+      gtk_adjustment_set_value (vadjustment, y + gtk_text_view_get_top_margin (view));
+      wait_for_layout ();
+    }
+}
+
 static void
 test_announces_view (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkAdjustment *vadjustment;
   GtkTextIter iter;
 
   if (f->daemon == NULL)
@@ -203,22 +244,52 @@ test_announces_view (Fixture       *f,
   PP_TEST_WAIT (app_as_seen (f)->has_view, 10000);
   g_assert_cmpint (app_as_seen (f)->view.anchor, ==, 0);
 
-  /* Scroll to line 200, once the view has measured that far. */
-  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (pairpad_room_view_get_source_view (f->view)));
-  gtk_text_buffer_get_iter_at_line (get_buffer (f), &iter, 200);
-  PP_TEST_WAIT (gtk_adjustment_get_upper (vadjustment) > 300 * 10, 10000);
-  {
-    int y, height;
-
-    gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (f->view)),
-                                   &iter, &y, &height);
-    gtk_adjustment_set_value (vadjustment, y);
-  }
+  /* Scroll to line 200. */
+  scroll_to_line (f, 200);
   PP_TEST_WAIT (app_as_seen (f)->view.anchor > line_offset (150), 10000);
 
   gtk_text_buffer_get_iter_at_offset (get_buffer (f), &iter, (int) app_as_seen (f)->view.anchor);
   g_assert_cmpint (gtk_text_iter_get_line (&iter), ==, first_visible_line (f));
   g_assert_cmpint (app_as_seen (f)->view.head, >, app_as_seen (f)->view.anchor);
+}
+
+/* Someone typing far above does not move what you read, nor your caret. */
+static void
+test_remote_edits_keep_view (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *top = NULL;
+  g_autofree char *caret_line = NULL;
+  GtkTextIter iter, end;
+
+  if (f->daemon == NULL)
+    return;
+
+  gtk_text_buffer_get_iter_at_line_offset (get_buffer (f), &iter, 210, 2);
+  gtk_text_buffer_place_cursor (get_buffer (f), &iter);
+  scroll_to_line (f, 200);
+  top = dup_first_visible_line (f);
+  g_assert_cmpstr (top, ==, "line 200");
+
+  for (guint i = 0; i < 30; i++)
+    pp_test_client_insert (f->robot, 0, "more\nlines\n");
+  PP_TEST_WAIT (pp_client_session_get_version (get_session (f)) >= 2 &&
+                pp_test_client_is_synced (f->robot) &&
+                pp_client_session_get_version (get_session (f)) ==
+                pp_client_session_get_version (f->robot->session), 10000);
+  wait_for_layout ();
+
+  g_clear_pointer (&top, g_free);
+  top = dup_first_visible_line (f);
+  g_assert_cmpstr (top, ==, "line 200");
+
+  gtk_text_buffer_get_iter_at_mark (get_buffer (f), &iter, gtk_text_buffer_get_insert (get_buffer (f)));
+  g_assert_cmpint (gtk_text_iter_get_line_offset (&iter), ==, 2);
+  gtk_text_iter_set_line_offset (&iter, 0);
+  end = iter;
+  gtk_text_iter_forward_to_line_end (&end);
+  caret_line = gtk_text_iter_get_text (&iter, &end);
+  g_assert_cmpstr (caret_line, ==, "line 210");
 }
 
 static void
@@ -390,6 +461,8 @@ main (int   argc,
 
   g_test_add ("/pairpad/room-view/announces-view", Fixture, NULL,
               fixture_setup, test_announces_view, fixture_teardown);
+  g_test_add ("/pairpad/room-view/remote-edits-keep-view", Fixture, NULL,
+              fixture_setup, test_remote_edits_keep_view, fixture_teardown);
   g_test_add ("/pairpad/room-view/follow", Fixture, NULL,
               fixture_setup, test_follow, fixture_teardown);
   g_test_add ("/pairpad/room-view/remote-caret-follows-text", Fixture, NULL,
