@@ -3,6 +3,8 @@
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "pairpad-geometry"
+
 #include "config.h"
 
 #include "pairpad-geometry.h"
