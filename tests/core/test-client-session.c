@@ -1187,21 +1187,30 @@ test_catch_up (void)
   assert_log_exactly_once (room);
 }
 
-static const PpRange *
-user_sel (Peer       *peer,
-          const char *user)
+static const PpUserInfo *
+find_user (Peer       *peer,
+           const char *user)
 {
   GPtrArray *users = pp_client_session_get_users (peer->session);
 
   for (guint i = 0; i < users->len; i++)
     {
-      PpUserInfo *info = g_ptr_array_index (users, i);
+      const PpUserInfo *info = g_ptr_array_index (users, i);
 
       if (g_strcmp0 (info->user, user) == 0)
-        return info->sel->len > 0 ? &g_array_index (info->sel, PpRange, 0) : NULL;
+        return info;
     }
 
   return NULL;
+}
+
+static const PpRange *
+user_sel (Peer       *peer,
+          const char *user)
+{
+  const PpUserInfo *info = find_user (peer, user);
+
+  return info != NULL && info->sel->len > 0 ? &g_array_index (info->sel, PpRange, 0) : NULL;
 }
 
 static void
@@ -1278,23 +1287,6 @@ test_presence (void)
   room_run (room);
   g_assert_cmpuint (b->n_user_left, ==, 1);
   g_assert_cmpuint (pp_client_session_get_users (b->session)->len, ==, 0);
-}
-
-static const PpUserInfo *
-find_user (Peer       *peer,
-           const char *user)
-{
-  GPtrArray *users = pp_client_session_get_users (peer->session);
-
-  for (guint i = 0; i < users->len; i++)
-    {
-      const PpUserInfo *info = g_ptr_array_index (users, i);
-
-      if (g_strcmp0 (info->user, user) == 0)
-        return info;
-    }
-
-  return NULL;
 }
 
 /* What we see and whom we follow travel with presence, the view moving
