@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <libsoup/soup.h>
 
 #include "pairpad-connection.h"
@@ -16,7 +19,9 @@
  * nothing of editors: the session keeps unsent edits while we are away and
  * resends them after the next welcome (same seq, so exactly once). */
 
-#define MAX_PAYLOAD (16 * 1024 * 1024)
+/* A welcome carries the whole document: up to 16 Mi code points, each up to
+ * 6 bytes once JSON-escaped (\u0001), so the largest room still opens. */
+#define MAX_PAYLOAD (128 * 1024 * 1024)
 #define FIRST_DELAY_MS 500
 #define MAX_DELAY_MS 30000
 
@@ -178,6 +183,18 @@ on_connected (GObject      *source,
   pp_client_session_connected (self->session);
 }
 
+/* Keystrokes must leave at once: with Nagle's algorithm and delayed acks a
+ * frame sent while another is unacknowledged waits ~40 ms. */
+static void
+on_network_event (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static void
 connect_now (PairpadConnection *self)
 {
@@ -197,6 +214,7 @@ connect_now (PairpadConnection *self)
       return;
     }
 
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), NULL);
   set_state (self, PAIRPAD_CONNECTION_CONNECTING);
   soup_session_websocket_connect_async (self->soup, msg, NULL, (char **) protocols,
                                         G_PRIORITY_DEFAULT, self->cancellable,
