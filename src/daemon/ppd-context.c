@@ -48,6 +48,22 @@ on_request_started (SoupServer        *server,
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
+/* libsoup before 3.3 never closes a kept-alive connection once the client
+ * has closed it: every browser tab or curl left a descriptor in CLOSE-WAIT
+ * until the daemon ran out. Without keep-alive each connection ends after
+ * its response; WebSocket upgrades are left alone. */
+static void
+on_request_read (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 PpdContext        *self)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+
+  if (!soup_message_headers_header_contains (request, "Connection", "Upgrade"))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
+}
+
 static void
 ppd_context_dispose (GObject *object)
 {
@@ -113,6 +129,8 @@ ppd_context_new (PpdConfig  *config,
   soup_server_remove_websocket_extension (self->server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_started),
                            self, 0);
+  if (!soup_check_version (3, 3, 0))
+    g_signal_connect_object (self->server, "request-read", G_CALLBACK (on_request_read), self, 0);
   ppd_http_routes_register (self);
 
   return g_steal_pointer (&self);
@@ -160,12 +178,34 @@ ppd_context_is_stopping (PpdContext *self)
   return self->stopping;
 }
 
+/* The listening socket is ours, not soup_server_listen()'s: GSocket's
+ * default backlog of 10 makes the kernel reset clients that connect in a
+ * burst, as a room full of people reconnecting after a restart does. */
+static GSocket *
+listen_socket_new (GSocketAddress  *address,
+                   GError         **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address),
+                                            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return NULL;
+
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+
+  return g_steal_pointer (&socket);
+}
+
 static gboolean
 start_listening (PpdContext  *self,
                  GError     **error)
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->config->address);
   g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  GSList *uris;
 
   if (inet == NULL)
     {
@@ -175,17 +215,19 @@ start_listening (PpdContext  *self,
     }
 
   address = g_inet_socket_address_new (inet, self->config->port);
-  if (!soup_server_listen (self->server, address, 0, error))
+  socket = listen_socket_new (address, error);
+  if (socket == NULL || !soup_server_listen_socket (self->server, socket, 0, error))
     return FALSE;
 
-  for (GSList *l = soup_server_get_uris (self->server); l != NULL; l = l->next)
+  uris = soup_server_get_uris (self->server);
+  for (GSList *l = uris; l != NULL; l = l->next)
     {
       g_autofree char *uri = g_uri_to_string (l->data);
 
       /* Tests and scripts read this line to learn the port. */
       g_print ("pairpadd listening on %s\n", uri);
     }
-  g_slist_free_full (soup_server_get_uris (self->server), (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   return TRUE;
 }

@@ -182,6 +182,53 @@ test_room_unload (void)
   pp_test_daemon_stop_cleanly (daemon);
 }
 
+static guint
+count_fds (PpTestDaemon *daemon)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd",
+                                           g_subprocess_get_identifier (daemon->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* HTTP clients that keep a connection alive and then close it (browsers,
+ * curl) leave no descriptor behind. */
+static void
+test_http_connections_closed (void)
+{
+  g_autoptr(PpTestDaemon) daemon = pp_test_daemon_new (PP_BACKEND_SQLITE, NULL);
+  g_autofree char *url = NULL;
+  guint before, status;
+
+  pp_test_daemon_start (daemon);
+  url = g_strconcat (daemon->base_url, "/healthz", NULL);
+  {
+    g_autoptr(JsonNode) health = pp_test_daemon_request (daemon, "GET", "/healthz", NULL, &status);
+  }
+  before = count_fds (daemon);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+      /* The session goes, and its connection with it. */
+    }
+
+  PP_TEST_WAIT (count_fds (daemon) <= before + 1, 5000);
+
+  pp_test_daemon_stop_cleanly (daemon);
+}
+
 /* text?v=N for every N, before and after a restart that loads the room
  * from a snapshot plus the log after it. */
 static void
@@ -256,6 +303,7 @@ main (int   argc,
   g_test_add_func ("/pp/daemon/connections/slow-reader-dropped", test_slow_reader_dropped);
   g_test_add_func ("/pp/daemon/connections/room-full", test_room_full);
   g_test_add_func ("/pp/daemon/connections/room-unload", test_room_unload);
+  g_test_add_func ("/pp/daemon/connections/http-connections-closed", test_http_connections_closed);
   g_test_add_data_func ("/pp/daemon/sqlite/text-at-version", GINT_TO_POINTER (PP_BACKEND_SQLITE),
                         test_text_at_version);
   g_test_add_data_func ("/pp/daemon/postgresql/text-at-version",
