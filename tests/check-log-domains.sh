@@ -10,5 +10,5 @@ while IFS= read -r -d '' file; do
     echo "${file#$top/}: needs #define G_LOG_DOMAIN \"$stem\""
     status=1
   fi
-done < <(find "$top/src" "$top/tests" -name '*.c' -not -path '*/node_modules/*' -print0)
+done < <(find "$top/src" "$top/tests" "$top/bench" -name '*.c' -not -path '*/node_modules/*' -print0)
 exit $status

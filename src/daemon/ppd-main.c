@@ -7,9 +7,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sys/resource.h>
 
 #include "ppd-context.h"
 
@@ -73,6 +75,37 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Every WebSocket is a file descriptor: a soft limit of 1024 would refuse
+ * clients long before memory runs out, so take all the hard limit allows. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+  guint64 soft, hard;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    {
+      g_debug ("Cannot read the open file limit: %s", g_strerror (errno));
+      return;
+    }
+
+  soft = limit.rlim_cur;
+  hard = limit.rlim_max;
+  if (soft == hard)
+    {
+      g_debug ("Open file limit: %" G_GUINT64_FORMAT, soft);
+      return;
+    }
+
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_debug ("Cannot raise the open file limit from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+             ": %s", soft, hard, g_strerror (errno));
+  else
+    g_debug ("Raised the open file limit from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+             soft, hard);
+}
+
 /* Lets the 1001 close frames reach the clients before the sockets go. */
 static void
 flush_closing_connections (void)
@@ -113,6 +146,8 @@ main (int   argc,
 
   if (config->verbose)
     g_log_set_debug_enabled (TRUE);
+
+  raise_fd_limit ();
 
   context = ppd_context_new (g_steal_pointer (&config), &error);
   if (context == NULL)

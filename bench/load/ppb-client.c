@@ -1,0 +1,533 @@
+/* ppb-client.c: one simulated user: a WebSocket carrying a PpClientSession, and a typist.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppb-client"
+
+#include "config.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "ppb-client.h"
+
+/* A PpbClient is a real protocol client: the transport glue is the desktop
+ * app's (src/app/pairpad-connection.c: send-frame goes to the socket,
+ * messages go to pp_client_session_receive()), so one op in flight, the
+ * buffer, acks and transforms are libpairpad's. On top of that it
+ * timestamps its own op frames and the op frames of others for PpbLatency,
+ * and types. It does not reconnect: for a benchmark a lost connection is a
+ * result, reported through ppb_client_get_error().
+ *
+ * All clients share one SoupSession and the one main context. */
+
+#define MAX_PAYLOAD (64 * 1024 * 1024)
+#define ALPHABET "abcdefghijklmnopqrstuvwxyz \n"
+
+struct _PpbClient
+{
+  GObject                  parent_instance;
+
+  /* Owned */
+  PpClientSession         *session;
+  SoupSession             *soup;
+  SoupWebsocketConnection *ws;
+  GCancellable            *cancellable;
+  GRand                   *rand;
+  char                    *ws_url;
+  char                    *error;
+  guint                    type_source;
+
+  /* Borrowed, outlives every client */
+  PpbLatency              *latency;
+
+  gint64                   connect_started_at;
+  gint64                   joined_at;
+  guint                    interval_ms;
+
+  /* Flags */
+  guint                    typing : 1;
+  guint                    joined : 1;
+  guint                    closing : 1;   /* we asked for the close */
+  guint                    closed : 1;    /* the connection ended or never opened */
+};
+
+G_DEFINE_FINAL_TYPE (PpbClient, ppb_client, G_TYPE_OBJECT)
+
+enum {
+  JOINED,
+  CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_error (PpbClient  *self,
+           const char *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+/* The first error wins: what follows is usually its consequence. */
+static void
+set_error (PpbClient  *self,
+           const char *format,
+           ...)
+{
+  va_list args;
+
+  if (self->error != NULL)
+    return;
+
+  va_start (args, format);
+  self->error = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_debug ("%s: %s", pp_client_session_get_client (self->session), self->error);
+}
+
+/* One keystroke at a random place: an insert, or one time in ten a delete
+ * while there is more than one character, so the text never runs out. */
+static void
+type_one (PpbClient *self)
+{
+  g_autoptr(PpTextOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = pp_document_get_length (pp_client_session_get_document (self->session));
+
+  if (length > 1 && g_rand_int_range (self->rand, 0, 10) == 0)
+    op = pp_text_op_new_delete (g_rand_int_range (self->rand, 0, (gint32) length), 1);
+  else
+    {
+      char text[2] = { ALPHABET[g_rand_int_range (self->rand, 0, strlen (ALPHABET))], '\0' };
+
+      op = pp_text_op_new_insert (g_rand_int_range (self->rand, 0, (gint32) length + 1), text);
+    }
+
+  if (!pp_client_session_local_op (self->session, op, &error))
+    {
+      set_error (self, "a local edit was refused: %s", error->message);
+      ppb_client_stop_typing (self);
+      return;
+    }
+}
+
+static gboolean
+type_cb (gpointer data)
+{
+  PpbClient *self = data;
+
+  type_one (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The first keystroke comes at a random point of the first interval, so
+ * that clients started together do not type in step. */
+static gboolean
+first_type_cb (gpointer data)
+{
+  PpbClient *self = data;
+
+  self->type_source = g_timeout_add (self->interval_ms, type_cb, self);
+  type_one (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_send_frame (PpbClient       *self,
+               const char      *frame,
+               PpClientSession *session)
+{
+  gint64 seq;
+
+  if (self->ws == NULL ||
+      soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
+  /* A cheap scan, not a parse: only op frames have a seq. */
+  if (pp_message_peek_seq (frame, strlen (frame), NULL, &seq))
+    ppb_latency_sent (self->latency, pp_client_session_get_client (session), seq,
+                      g_get_monotonic_time ());
+
+  soup_websocket_connection_send_text (self->ws, frame);
+}
+
+static void
+on_acked (PpbClient       *self,
+          gint64           seq,
+          gint64           v,
+          PpClientSession *session)
+{
+  ppb_latency_acked (self->latency, g_get_monotonic_time ());
+
+  /* Lock-step: the next op leaves the moment the previous one is acked,
+   * so every keystroke is its own protocol op. The session is synced
+   * again when it emits acked, so the op goes out at once. */
+  if (self->typing && self->interval_ms == 0)
+    type_one (self);
+}
+
+static void
+on_joined (PpbClient       *self,
+           PpClientSession *session)
+{
+  if (self->joined)
+    return;
+
+  self->joined = TRUE;
+  self->joined_at = g_get_monotonic_time ();
+  g_signal_emit (self, signals[JOINED], 0);
+}
+
+static void
+on_session_error (PpbClient       *self,
+                  gint             code,
+                  const char      *message,
+                  PpClientSession *session)
+{
+  set_error (self, "the daemon answered %s: %s",
+             pp_protocol_error_code_to_string ((PpProtocolError) code), message);
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *ws,
+               gint                     type,
+               GBytes                  *bytes,
+               PpbClient               *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gsize n_bytes;
+  const char *data = g_bytes_get_data (bytes, &n_bytes);
+  gint64 seq;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+
+  /* The session does not tell whose op it applied, so an op frame is
+   * parsed once more here for its author and seq. */
+  if (pp_message_peek_seq (data, n_bytes, NULL, &seq))
+    {
+      g_autoptr(PpMessage) msg = pp_message_parse (data, n_bytes, PP_DIRECTION_FROM_SERVER, NULL,
+                                                   NULL);
+
+      if (msg != NULL && msg->type == PP_MESSAGE_OP)
+        ppb_latency_received (self->latency, msg->entry->client, msg->entry->seq, now);
+    }
+
+  if (!pp_client_session_receive (self->session, data, n_bytes, &error))
+    {
+      set_error (self, "a frame from the daemon was refused: %s", error->message);
+      ppb_client_close (self);
+    }
+}
+
+static void
+on_ws_error (SoupWebsocketConnection *ws,
+             GError                  *error,
+             PpbClient               *self)
+{
+  /* "closed" follows. */
+  if (!self->closing)
+    set_error (self, "WebSocket error: %s", error->message);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *ws,
+              PpbClient               *self)
+{
+  g_autoptr(PpbClient) hold = g_object_ref (self);
+  const char *reason = soup_websocket_connection_get_close_data (ws);
+  gushort code = soup_websocket_connection_get_close_code (ws);
+
+  /* libsoup reports 0 when no close frame came: the socket just ended. */
+  if (!self->closing && code == 0)
+    set_error (self, "the connection to the daemon was lost");
+  else if (!self->closing)
+    set_error (self, "the daemon closed the connection (code %u%s%s)", code,
+               reason != NULL ? ": " : "", reason != NULL ? reason : "");
+
+  ppb_client_stop_typing (self);
+  self->closed = TRUE;
+  pp_client_session_disconnected (self->session);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+/* Small frames must leave at once (TOOLCHAIN.md §22: Nagle plus delayed
+ * acks stall a client with frames in flight by ~40 ms); GSocketClient does
+ * not set TCP_NODELAY by itself. */
+static void
+on_network_event (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  PpbClient          *self)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+    }
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(PpbClient) self = data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (ws == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_error (self, "cannot connect: %s", error->message);
+      self->closed = TRUE;
+      g_signal_emit (self, signals[CLOSED], 0);
+      return;
+    }
+
+  self->ws = ws;
+  /* A welcome carries the whole document (bigdoc: 10 MiB). */
+  soup_websocket_connection_set_max_incoming_payload_size (ws, MAX_PAYLOAD);
+  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
+  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
+
+  if (self->closing)
+    {
+      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return;
+    }
+
+  pp_client_session_connected (self->session);
+}
+
+static void
+ppb_client_dispose (GObject *object)
+{
+  PpbClient *self = (PpbClient *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->type_source, g_source_remove);
+
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+    }
+  g_clear_object (&self->ws);
+  g_clear_object (&self->session);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ppb_client_parent_class)->dispose (object);
+}
+
+static void
+ppb_client_finalize (GObject *object)
+{
+  PpbClient *self = (PpbClient *) object;
+
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->ws_url, g_free);
+  g_clear_pointer (&self->error, g_free);
+
+  G_OBJECT_CLASS (ppb_client_parent_class)->finalize (object);
+}
+
+static void
+ppb_client_class_init (PpbClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ppb_client_dispose;
+  object_class->finalize = ppb_client_finalize;
+
+  /* The first welcome has been applied. */
+  signals[JOINED] = g_signal_new ("joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The connection ended, or could not be opened. */
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ppb_client_init (PpbClient *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+/* @latency must outlive the client. */
+PpbClient *
+ppb_client_new (SoupSession *soup,
+                const char  *ws_url,
+                const char  *client_id,
+                PpbLatency  *latency)
+{
+  g_autofree char *name = NULL;
+  PpbClient *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (soup), NULL);
+  g_return_val_if_fail (ws_url != NULL, NULL);
+  g_return_val_if_fail (pp_protocol_client_id_is_valid (client_id), NULL);
+  g_return_val_if_fail (latency != NULL, NULL);
+
+  self = g_object_new (PPB_TYPE_CLIENT, NULL);
+  self->soup = g_object_ref (soup);
+  self->ws_url = g_strdup (ws_url);
+  self->latency = latency;
+  self->session = pp_client_session_new (client_id, client_id, NULL);
+
+  g_signal_connect_object (self->session, "send-frame", G_CALLBACK (on_send_frame), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "acked", G_CALLBACK (on_acked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "joined", G_CALLBACK (on_joined), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "error", G_CALLBACK (on_session_error), self,
+                           G_CONNECT_SWAPPED);
+
+  return self;
+}
+
+/* Opens the WebSocket and joins; "joined" or "closed" follows. */
+void
+ppb_client_connect (PpbClient *self)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  const char *protocols[] = { PP_PROTOCOL_SUBPROTOCOL, NULL };
+
+  g_return_if_fail (PPB_IS_CLIENT (self));
+  g_return_if_fail (self->connect_started_at == 0);
+
+  self->connect_started_at = g_get_monotonic_time ();
+  msg = soup_message_new (SOUP_METHOD_GET, self->ws_url);
+  g_signal_connect_object (msg, "network-event", G_CALLBACK (on_network_event), self, 0);
+  soup_session_websocket_connect_async (self->soup, msg, NULL, (char **) protocols,
+                                        G_PRIORITY_DEFAULT, self->cancellable,
+                                        on_connected, g_object_ref (self));
+}
+
+/* A normal close; "closed" follows once the daemon has answered. */
+void
+ppb_client_close (PpbClient *self)
+{
+  g_return_if_fail (PPB_IS_CLIENT (self));
+
+  ppb_client_stop_typing (self);
+  if (self->closing)
+    return;
+
+  self->closing = TRUE;
+  if (self->ws != NULL)
+    {
+      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
+  else if (!self->closed)
+    {
+      /* Still connecting: on_connected() will see the cancellation. */
+      g_cancellable_cancel (self->cancellable);
+      self->closed = TRUE;
+      g_signal_emit (self, signals[CLOSED], 0);
+    }
+}
+
+/* Types a character every @interval_ms, or with 0 in lock-step: the next
+ * one as soon as the previous op is acked. Call once joined. */
+void
+ppb_client_start_typing (PpbClient *self,
+                         guint      interval_ms,
+                         guint32    seed)
+{
+  g_return_if_fail (PPB_IS_CLIENT (self));
+  g_return_if_fail (self->joined);
+
+  if (self->typing || self->closed)
+    return;
+
+  if (self->rand == NULL)
+    self->rand = g_rand_new_with_seed (seed);
+
+  self->typing = TRUE;
+  self->interval_ms = interval_ms;
+
+  if (interval_ms == 0)
+    {
+      if (pp_client_session_get_state (self->session) == PP_CLIENT_SESSION_SYNCED)
+        type_one (self);
+    }
+  else
+    self->type_source = g_timeout_add (g_rand_int_range (self->rand, 1, interval_ms + 1),
+                                       first_type_cb, self);
+}
+
+void
+ppb_client_stop_typing (PpbClient *self)
+{
+  g_return_if_fail (PPB_IS_CLIENT (self));
+
+  self->typing = FALSE;
+  g_clear_handle_id (&self->type_source, g_source_remove);
+}
+
+PpClientSession *
+ppb_client_get_session (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), NULL);
+
+  return self->session;
+}
+
+gboolean
+ppb_client_is_joined (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), FALSE);
+
+  return self->joined;
+}
+
+gboolean
+ppb_client_is_open (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), FALSE);
+
+  return !self->closed && self->ws != NULL &&
+         soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* Nothing in flight, nothing buffered. */
+gboolean
+ppb_client_is_synced (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), FALSE);
+
+  return self->joined && !self->closed &&
+         pp_client_session_get_state (self->session) == PP_CLIENT_SESSION_SYNCED &&
+         pp_client_session_get_n_unsent (self->session) == 0;
+}
+
+/* Microseconds from ppb_client_connect() to the first welcome applied, or -1. */
+gint64
+ppb_client_get_join_time (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), -1);
+
+  return self->joined ? self->joined_at - self->connect_started_at : -1;
+}
+
+/* Returns: (nullable): what went wrong first */
+const char *
+ppb_client_get_error (PpbClient *self)
+{
+  g_return_val_if_fail (PPB_IS_CLIENT (self), NULL);
+
+  return self->error;
+}
