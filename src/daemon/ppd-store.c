@@ -111,7 +111,7 @@ typedef struct
 
 /* Ops go in as multi-row INSERTs of up to this many rows: one round trip
  * per chunk instead of per op, which is most of PostgreSQL's cost. */
-#define OPS_PER_INSERT 64
+#define OPS_PER_INSERT 64   /* a power of two */
 static const char *sql_upsert_client =
   "INSERT INTO clients (room, client, last_seq, last_version) "
   "VALUES (##room::string, ##client::string, ##seq::gint64, ##version::gint64) "
@@ -629,10 +629,14 @@ write_ops (PpdStore        *self,
            PpdCommitBatch  *batch,
            GError         **error)
 {
-  for (guint first = 0; first < batch->entries->len; first += OPS_PER_INSERT)
+  for (guint first = 0, n_rows; first < batch->entries->len; first += n_rows)
     {
-      guint n_rows = MIN (OPS_PER_INSERT, batch->entries->len - first);
-      Statement *insert = get_insert_ops (self, n_rows, error);
+      Statement *insert;
+
+      /* Powers of two only: a handful of statements, all prepared at open. */
+      n_rows = MIN (OPS_PER_INSERT, batch->entries->len - first);
+      n_rows = 1u << g_bit_nth_msf (n_rows, -1);
+      insert = get_insert_ops (self, n_rows, error);
 
       if (insert == NULL)
         return FALSE;
@@ -948,13 +952,27 @@ open_connection (PpdStore  *self,
   return TRUE;
 }
 
+/* libgda parses a statement on first use, and adds the parameters of a
+ * 64-row INSERT one by one in quadratic time: done here, not while a
+ * commit that holds up acks waits for it. */
+static gboolean
+prepare_insert_ops (PpdStore  *self,
+                    GError   **error)
+{
+  for (guint n_rows = 1; n_rows <= OPS_PER_INSERT; n_rows *= 2)
+    if (get_insert_ops (self, n_rows, error) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
 static gboolean
 job_open (PpdStore  *self,
           gpointer   data,
           gpointer  *result,
           GError   **error)
 {
-  return open_connection (self, error) && migrate (self, error);
+  return open_connection (self, error) && migrate (self, error) && prepare_insert_ops (self, error);
 }
 
 /* After a failed job: if the database no longer answers (a restarted
