@@ -648,45 +648,69 @@ pp_json_parse (const char  *data,
  * and infinity as "inf.0", neither of them JSON (found by fuzz-frame); it is
  * also slower than this for our small frames. Recursion is bounded by the
  * depth of trees built in code or parsed by pp_json_parse(). */
+/* Bytes each byte takes inside a JSON string: 1, 2 for the short escapes,
+ * 6 for the other control characters (\u00XX). */
+static guint8
+escaped_size (guchar c)
+{
+  switch (c)
+    {
+    case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t':
+      return 2;
+    default:
+      return c < 0x20 ? 6 : 1;
+    }
+}
+
+/* Measures, then writes in place: a welcome carries a whole document, and
+ * growing a 10 MiB string escape by escape copied it over and over. */
 static void
 write_string (GString    *out,
               const char *str)
 {
-  const char *run = str;
-  const char *p;
+  static const char hex[] = "0123456789abcdef";
+  const guchar *p;
+  gsize size = 2;
+  char *w;
 
-  g_string_append_c (out, '"');
+  for (p = (const guchar *) str; *p != '\0'; p++)
+    size += escaped_size (*p);
 
-  for (p = str; *p != '\0'; p++)
+  g_string_set_size (out, out->len + size);
+  w = out->str + out->len - size;
+  *w++ = '"';
+
+  for (p = (const guchar *) str; *p != '\0'; p++)
     {
       guchar c = *p;
-      const char *escape;
-      char buf[8];
 
-      switch (c)
+      if (escaped_size (c) == 1)
         {
-        case '"': escape = "\\\""; break;
-        case '\\': escape = "\\\\"; break;
-        case '\b': escape = "\\b"; break;
-        case '\f': escape = "\\f"; break;
-        case '\n': escape = "\\n"; break;
-        case '\r': escape = "\\r"; break;
-        case '\t': escape = "\\t"; break;
-        default:
-          if (c >= 0x20)
-            continue;
-          g_snprintf (buf, sizeof buf, "\\u%04x", c);
-          escape = buf;
-          break;
+          *w++ = (char) c;
+          continue;
         }
 
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
-      run = p + 1;
+      *w++ = '\\';
+      switch (c)
+        {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        default:
+          *w++ = 'u';
+          *w++ = '0';
+          *w++ = '0';
+          *w++ = hex[c >> 4];
+          *w++ = hex[c & 0xf];
+          break;
+        }
     }
 
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
+  *w = '"';
 }
 
 static void

@@ -67,7 +67,13 @@ bench_size (GRand      *rand,
   g_autoptr(PpDocument) doc = NULL;
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_op_unref);
   g_autofree char *dup = NULL;
-  double build_ms, dup_ms, insert_ms, delete_ms;
+  g_autoptr(PpMessage) welcome = NULL;
+  g_autoptr(PpMessage) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *frame = NULL;
+  PpProtocolLimits limits;
+  gsize frame_len;
+  double build_ms, dup_ms, encode_ms, parse_ms, insert_ms, delete_ms;
   gsize length;
   gint64 start;
   guint i;
@@ -79,6 +85,21 @@ bench_size (GRand      *rand,
   start = g_get_monotonic_time ();
   dup = pp_document_dup_text (doc);
   dup_ms = elapsed_ms (start);
+
+  /* A newcomer's welcome carries the whole text: the daemon encodes it,
+   * the client parses it. */
+  start = g_get_monotonic_time ();
+  welcome = pp_message_new_welcome ("u1", 0, "c", "", NULL, dup, NULL);
+  frame = pp_message_to_json (welcome, &frame_len);
+  encode_ms = elapsed_ms (start);
+
+  pp_protocol_limits_init_default (&limits);
+  limits.max_frame_bytes = G_MAXSIZE;
+  start = g_get_monotonic_time ();
+  parsed = pp_message_parse (frame, frame_len, PP_DIRECTION_FROM_SERVER, &limits, &error);
+  parse_ms = elapsed_ms (start);
+  if (parsed == NULL)
+    g_error ("welcome: %s", error->message);
 
   /* Ops are built up front so that only pp_document_apply() is timed. */
   length = pp_document_get_length (doc);
@@ -111,6 +132,8 @@ bench_size (GRand      *rand,
     }
   delete_ms = elapsed_ms (start);
 
+  printf ("%-7s welcome frame %.2f MiB: encode %7.2f ms  parse %7.2f ms\n",
+          label, frame_len / (1024.0 * 1024.0), encode_ms, parse_ms);
   printf ("%-7s %9.2f MiB %11" G_GSIZE_FORMAT " cp  build %7.2f ms  dup_text %7.2f ms  "
           "insert %6.3f µs/op %9.0f ops/s  delete %6.3f µs/op %9.0f ops/s  "
           "(%" G_GSIZE_FORMAT " chunks, height %u)\n",
