@@ -24,6 +24,9 @@
  * its send queue either. */
 
 #define MAX_EARLY_FRAMES 16
+/* A send asks the kernel how much the client has read (a syscall) only
+ * after this much more was queued; the periodic check covers the rest. */
+#define SEND_CHECK_BYTES (64 * 1024)
 
 struct _PpdPeer
 {
@@ -41,6 +44,7 @@ struct _PpdPeer
 
   /* Back-pressure and liveness */
   guint64                  bytes_queued;
+  guint64                  bytes_queued_checked; /* bytes_queued at the last check */
   guint64                  acked_at_start;
   guint64                  allowance;       /* extra unread bytes a welcome may add */
   gint64                   connected_at;
@@ -404,7 +408,8 @@ ppd_peer_send (PpdPeer    *self,
   self->bytes_queued += n_bytes + frame_header_size (n_bytes);
   ppd_metrics_add_frames (self->metrics, 0, 1);
 
-  if (!ppd_peer_check_health (self))
+  if (self->bytes_queued - self->bytes_queued_checked >= SEND_CHECK_BYTES &&
+      !ppd_peer_check_health (self))
     ppd_peer_abort (self);
 }
 
@@ -523,6 +528,7 @@ ppd_peer_check_health (PpdPeer *self)
     {
       guint64 acked = info.tcpi_bytes_acked - self->acked_at_start;
 
+      self->bytes_queued_checked = self->bytes_queued;
       idle_ms = MIN (idle_ms, (gint64) info.tcpi_last_data_recv);
       if (self->bytes_queued > acked &&
           self->bytes_queued - acked > self->config->max_send_queue_bytes + self->allowance)
