@@ -47,3 +47,14 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD) build-test build-fuzz build-bench frontend/dist
+
+# The load benchmark: pairpadd (SQLite, PostgreSQL) side by side with ShareDB,
+# y-websocket and a WebSocket echo floor, one table per scenario.
+#   make bench-load LOAD_ARGS="--quick --markdown"   (see node bench/compare.mjs --help)
+.PHONY: bench-load
+bench-load: test-deps
+	@test -f build-bench/build.ninja || \
+	  meson setup build-bench --buildtype=release -Dtests=true -Dbenchmarks=true
+	ninja -C build-bench
+	cd bench/peers && npm ci --no-audit --no-fund
+	node bench/compare.mjs --build build-bench $(LOAD_ARGS)

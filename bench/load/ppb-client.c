@@ -86,23 +86,17 @@ set_error (PpbClient  *self,
   g_debug ("%s: %s", pp_client_session_get_client (self->session), self->error);
 }
 
-/* One keystroke at a random place: an insert, or one time in ten a delete
- * while there is more than one character, so the text never runs out. */
+/* One keystroke: a character inserted at a random place, the workload the
+ * peers' driver (bench/peers) types too, so the systems compare. */
 static void
 type_one (PpbClient *self)
 {
   g_autoptr(PpTextOp) op = NULL;
   g_autoptr(GError) error = NULL;
   gsize length = pp_document_get_length (pp_client_session_get_document (self->session));
+  char text[2] = { ALPHABET[g_rand_int_range (self->rand, 0, strlen (ALPHABET))], '\0' };
 
-  if (length > 1 && g_rand_int_range (self->rand, 0, 10) == 0)
-    op = pp_text_op_new_delete (g_rand_int_range (self->rand, 0, (gint32) length), 1);
-  else
-    {
-      char text[2] = { ALPHABET[g_rand_int_range (self->rand, 0, strlen (ALPHABET))], '\0' };
-
-      op = pp_text_op_new_insert (g_rand_int_range (self->rand, 0, (gint32) length + 1), text);
-    }
+  op = pp_text_op_new_insert (g_rand_int_range (self->rand, 0, (gint32) length + 1), text);
 
   if (!pp_client_session_local_op (self->session, op, &error))
     {

@@ -67,8 +67,8 @@ main (int   argc,
     "reports throughput, the latency from an op leaving one client to its arrival\n"
     "at each other client, the daemon's CPU and memory, and whether every client\n"
     "ended with the daemon's text. A warm-up of 1 s precedes the measured phase.\n"
-    "A keystroke inserts a letter, space or newline at a random place, or one\n"
-    "time in ten deletes a character (never the last one).\n"
+    "A keystroke inserts a letter, space or newline at a random place, as the\n"
+    "driver of the other systems in bench/peers does.\n"
     "Exit status: 0 when the run converged, 1 when it did not or failed, 2 on\n"
     "bad options.");
   help = ppb_scenario_dup_help ();
