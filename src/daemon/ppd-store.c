@@ -607,21 +607,31 @@ get_insert_ops (PpdStore    *self,
   return get_statement (self, sql->str, error);
 }
 
+/* The columns of an op row, in the order of get_insert_ops()'s SQL. */
+static const char * const op_columns[] = {
+  "room", "version", "client", "seq", "op", "user", "name", "created",
+};
+
+/* libgda looks holders up by name in a list: 512 lookups in a list of 512
+ * for a 64-row insert. Its holders come in the order of the SQL, so an op
+ * row's are the next eight; prepare_insert_ops() checks that order. */
 static gboolean
-set_row_param (Statement   *s,
-               const char  *name,
-               guint        row,
-               GType        type,
-               gconstpointer value,
-               GError     **error)
+set_holder (GSList       **holders,
+            GType          type,
+            gconstpointer  value,
+            GError       **error)
 {
-  char key[32];
+  g_auto(GValue) v = G_VALUE_INIT;
+  GdaHolder *holder = (*holders)->data;
 
-  g_snprintf (key, sizeof key, "%s%u", name, row);
+  *holders = (*holders)->next;
+  g_value_init (&v, type);
   if (type == G_TYPE_INT64)
-    return gda_set_set_holder_value (s->params, error, key, *(const gint64 *) value);
+    g_value_set_int64 (&v, *(const gint64 *) value);
+  else
+    g_value_set_static_string (&v, value);
 
-  return gda_set_set_holder_value (s->params, error, key, (const char *) value);
+  return gda_holder_set_value (holder, &v, error);
 }
 
 static gboolean
@@ -632,6 +642,7 @@ write_ops (PpdStore        *self,
   for (guint first = 0, n_rows; first < batch->entries->len; first += n_rows)
     {
       Statement *insert;
+      GSList *holders;
 
       /* Powers of two only: a handful of statements, all prepared at open. */
       n_rows = MIN (OPS_PER_INSERT, batch->entries->len - first);
@@ -641,20 +652,21 @@ write_ops (PpdStore        *self,
       if (insert == NULL)
         return FALSE;
 
+      holders = insert->params->holders;
       for (guint row = 0; row < n_rows; row++)
         {
           const BatchEntry *e = &g_array_index (batch->entries, BatchEntry, first + row);
           g_autofree char *op_json = pp_text_op_to_string (e->entry->op);
           const char *name = e->entry->name ? e->entry->name : "";
 
-          if (!set_row_param (insert, "room", row, G_TYPE_STRING, e->room, error) ||
-              !set_row_param (insert, "version", row, G_TYPE_INT64, &e->entry->v, error) ||
-              !set_row_param (insert, "client", row, G_TYPE_STRING, e->entry->client, error) ||
-              !set_row_param (insert, "seq", row, G_TYPE_INT64, &e->entry->seq, error) ||
-              !set_row_param (insert, "op", row, G_TYPE_STRING, op_json, error) ||
-              !set_row_param (insert, "user", row, G_TYPE_STRING, e->entry->user, error) ||
-              !set_row_param (insert, "name", row, G_TYPE_STRING, name, error) ||
-              !set_row_param (insert, "created", row, G_TYPE_INT64, &e->entry->created_at, error))
+          if (!set_holder (&holders, G_TYPE_STRING, e->room, error) ||
+              !set_holder (&holders, G_TYPE_INT64, &e->entry->v, error) ||
+              !set_holder (&holders, G_TYPE_STRING, e->entry->client, error) ||
+              !set_holder (&holders, G_TYPE_INT64, &e->entry->seq, error) ||
+              !set_holder (&holders, G_TYPE_STRING, op_json, error) ||
+              !set_holder (&holders, G_TYPE_STRING, e->entry->user, error) ||
+              !set_holder (&holders, G_TYPE_STRING, name, error) ||
+              !set_holder (&holders, G_TYPE_INT64, &e->entry->created_at, error))
             return FALSE;
         }
 
@@ -960,8 +972,28 @@ prepare_insert_ops (PpdStore  *self,
                     GError   **error)
 {
   for (guint n_rows = 1; n_rows <= OPS_PER_INSERT; n_rows *= 2)
-    if (get_insert_ops (self, n_rows, error) == NULL)
-      return FALSE;
+    {
+      Statement *insert = get_insert_ops (self, n_rows, error);
+      GSList *holders;
+
+      if (insert == NULL)
+        return FALSE;
+
+      /* write_ops() sets the holders by position. */
+      holders = insert->params->holders;
+      for (guint i = 0; i < n_rows * G_N_ELEMENTS (op_columns); i++, holders = holders->next)
+        {
+          g_autofree char *id = g_strdup_printf ("%s%u", op_columns[i % G_N_ELEMENTS (op_columns)],
+                                                 i / (guint) G_N_ELEMENTS (op_columns));
+
+          if (holders == NULL || g_strcmp0 (gda_holder_get_id (holders->data), id) != 0)
+            {
+              g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_FAILED,
+                           "libgda orders the parameters of the op insert unexpectedly");
+              return FALSE;
+            }
+        }
+    }
 
   return TRUE;
 }
