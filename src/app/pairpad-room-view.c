@@ -312,7 +312,12 @@ static void
 on_presence (PairpadRoomView  *self,
              const PpUserInfo *user)
 {
-  update_people (self);
+  /* A presence comes with every move of a caret: redraw the marks, and
+   * rebuild the list (whose rows say who follows whom) only while it shows;
+   * opening it rebuilds it anyway. */
+  update_marks (self);
+  if (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (self->people_button))))
+    update_people (self);
   if (g_strcmp0 (user->user, pp_client_session_get_following (self->session)) == 0)
     reveal_followed (self);
 }
@@ -957,6 +962,8 @@ pairpad_room_view_new (const char *server,
   g_signal_connect_swapped (self->session, "user-joined", G_CALLBACK (update_people), self);
   g_signal_connect_swapped (self->session, "user-left", G_CALLBACK (update_people), self);
   g_signal_connect_swapped (self->session, "presence", G_CALLBACK (on_presence), self);
+  g_signal_connect_object (gtk_menu_button_get_popover (self->people_button), "show",
+                           G_CALLBACK (update_people), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->session, "remote-op", G_CALLBACK (on_remote_op), self);
   g_signal_connect_swapped (self->session, "joined", G_CALLBACK (queue_send_view), self);
   g_signal_connect_swapped (self->session, "error", G_CALLBACK (on_session_error), self);
