@@ -44,7 +44,15 @@ typedef struct
   gint64     rest_version;
 } Room;
 
-typedef struct
+typedef struct _Runner Runner;
+typedef struct _RoomJob RoomJob;
+
+/* Starts one REST request for @job->room; its callback ends with
+ * finish_room_request(). */
+typedef void (*RoomRequestFunc) (Runner  *r,
+                                 RoomJob *job);
+
+struct _Runner
 {
   /* Borrowed */
   const PpbScenario *scenario;
@@ -60,6 +68,7 @@ typedef struct
   char              *initial_text;
 
   /* REST calls, one room at a time, at most MAX_REST_REQUESTS at once */
+  RoomRequestFunc    room_request;
   guint              next_room;
   guint              n_rooms_done;
   guint              n_requests;
@@ -70,13 +79,13 @@ typedef struct
   guint              n_joined;
   guint              n_failed;       /* closed before they joined */
   guint              n_closed;
-} Runner;
+};
 
-typedef struct
+struct _RoomJob
 {
   Runner *runner;
   Room   *room;
-} RoomJob;
+};
 
 typedef gboolean (*DoneFunc) (gpointer data);
 
@@ -142,31 +151,8 @@ make_text (gsize   n_bytes,
 
 /* Rooms */
 
-static void start_room_creations (Runner *r);
-
 static void
-on_room_created (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  g_autofree RoomJob *job = data;
-  Runner *r = job->runner;
-  g_autoptr(GError) error = NULL;
-
-  r->n_requests--;
-  r->n_rooms_done++;
-
-  job->room->id = ppb_rest_create_room_finish (SOUP_SESSION (source), result, &error);
-  if (job->room->id == NULL)
-    ppb_result_set_error (r->result, "cannot create a room: %s", error->message);
-  else if (!(job->room->ws_url = ppb_rest_dup_ws_url (r->options->url, job->room->id, &error)))
-    ppb_result_set_error (r->result, "%s", error->message);
-
-  start_room_creations (r);
-}
-
-static void
-start_room_creations (Runner *r)
+start_room_requests (Runner *r)
 {
   while (r->result->error == NULL && r->n_requests < MAX_REST_REQUESTS &&
          r->next_room < r->rooms->len)
@@ -176,9 +162,20 @@ start_room_creations (Runner *r)
       job->runner = r;
       job->room = g_ptr_array_index (r->rooms, r->next_room++);
       r->n_requests++;
-      ppb_rest_create_room_async (r->soup, r->options->url, r->initial_text, NULL,
-                                  on_room_created, job);
+      r->room_request (r, job);
     }
+}
+
+/* Ends one request of the round, frees @job and starts the next. */
+static void
+finish_room_request (RoomJob *job)
+{
+  Runner *r = job->runner;
+
+  r->n_requests--;
+  r->n_rooms_done++;
+  g_free (job);
+  start_room_requests (r);
 }
 
 static gboolean
@@ -190,15 +187,52 @@ rest_calls_done (gpointer data)
          (r->n_rooms_done == r->rooms->len || r->result->error != NULL);
 }
 
+/* One REST request per room, @request starting each; FALSE on timeout. */
+static gboolean
+run_room_requests (Runner          *r,
+                   RoomRequestFunc  request,
+                   gint64           timeout)
+{
+  r->room_request = request;
+  r->next_room = r->n_rooms_done = 0;
+  start_room_requests (r);
+
+  return run_until (rest_calls_done, r, timeout);
+}
+
+static void
+on_room_created (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  RoomJob *job = data;
+  Runner *r = job->runner;
+  g_autoptr(GError) error = NULL;
+
+  job->room->id = ppb_rest_create_room_finish (SOUP_SESSION (source), result, &error);
+  if (job->room->id == NULL)
+    ppb_result_set_error (r->result, "cannot create a room: %s", error->message);
+  else if (!(job->room->ws_url = ppb_rest_dup_ws_url (r->options->url, job->room->id, &error)))
+    ppb_result_set_error (r->result, "%s", error->message);
+
+  finish_room_request (job);
+}
+
+static void
+create_room (Runner  *r,
+             RoomJob *job)
+{
+  ppb_rest_create_room_async (r->soup, r->options->url, r->initial_text, NULL,
+                              on_room_created, job);
+}
+
 static gboolean
 create_rooms (Runner *r)
 {
   gint64 started = g_get_monotonic_time ();
   gint64 timeout = 60 * G_USEC_PER_SEC + r->rooms->len * 50000;
 
-  r->next_room = r->n_rooms_done = 0;
-  start_room_creations (r);
-  if (!run_until (rest_calls_done, r, timeout))
+  if (!run_room_requests (r, create_room, timeout))
     ppb_result_set_error (r->result, "creating %u rooms took more than %" G_GINT64_FORMAT " s",
                           r->rooms->len, timeout / G_USEC_PER_SEC);
 
@@ -482,41 +516,27 @@ rooms_settled (gpointer data)
   return TRUE;
 }
 
-static void start_text_reads (Runner *r);
-
 static void
 on_text_read (GObject      *source,
               GAsyncResult *result,
               gpointer      data)
 {
-  g_autofree RoomJob *job = data;
-  Runner *r = job->runner;
+  RoomJob *job = data;
   g_autoptr(GError) error = NULL;
-
-  r->n_requests--;
-  r->n_rooms_done++;
 
   job->room->rest_text = ppb_rest_get_text_finish (SOUP_SESSION (source), result,
                                                    &job->room->rest_version, &error);
   if (job->room->rest_text == NULL)
-    ppb_result_set_error (r->result, "cannot read a room's text: %s", error->message);
+    ppb_result_set_error (job->runner->result, "cannot read a room's text: %s", error->message);
 
-  start_text_reads (r);
+  finish_room_request (job);
 }
 
 static void
-start_text_reads (Runner *r)
+read_text (Runner  *r,
+           RoomJob *job)
 {
-  while (r->result->error == NULL && r->n_requests < MAX_REST_REQUESTS &&
-         r->next_room < r->rooms->len)
-    {
-      RoomJob *job = g_new0 (RoomJob, 1);
-
-      job->runner = r;
-      job->room = g_ptr_array_index (r->rooms, r->next_room++);
-      r->n_requests++;
-      ppb_rest_get_text_async (r->soup, r->options->url, job->room->id, NULL, on_text_read, job);
-    }
+  ppb_rest_get_text_async (r->soup, r->options->url, job->room->id, NULL, on_text_read, job);
 }
 
 /* Every client's text against the daemon's, which stands for all of them
@@ -534,9 +554,7 @@ check_convergence (Runner *r)
       return FALSE;
     }
 
-  r->next_room = r->n_rooms_done = 0;
-  start_text_reads (r);
-  if (!run_until (rest_calls_done, r, 60 * G_USEC_PER_SEC + r->rooms->len * 50000))
+  if (!run_room_requests (r, read_text, 60 * G_USEC_PER_SEC + r->rooms->len * 50000))
     ppb_result_set_error (r->result, "reading the rooms' texts timed out");
   if (r->result->error != NULL)
     return FALSE;
