@@ -13,4 +13,7 @@
 #include "pp-document.h"
 #include "pp-protocol.h"
 #include "pp-client-session.h"
+#include "pp-output-queue.h"
+#include "pp-poller.h"
+#include "pp-websocket.h"
 #undef PP_INSIDE
