@@ -28,6 +28,7 @@ struct _PpdContext
   PpdRoomRegistry *registry;
   SoupServer      *server;
   PpdStatic       *web;
+  PpPoller       *poller;
 
   /* Flags */
   guint            stopping : 1;
@@ -84,6 +85,7 @@ ppd_context_finalize (GObject *object)
 {
   PpdContext *self = (PpdContext *) object;
 
+  g_clear_pointer (&self->poller, pp_poller_unref);
   g_clear_pointer (&self->metrics, ppd_metrics_free);
   g_clear_pointer (&self->config, ppd_config_free);
 
@@ -113,6 +115,9 @@ ppd_context_new (PpdConfig  *config,
 
   self->config = config;
   self->metrics = ppd_metrics_new ();
+  self->poller = pp_poller_new (error);
+  if (self->poller == NULL)
+    return NULL;
   self->store = ppd_store_new (config->database, error);
   if (self->store == NULL)
     return NULL;
@@ -123,10 +128,6 @@ ppd_context_new (PpdConfig  *config,
     g_warning ("No browser client in %s: the API works, the web pages do not "
                "(build it with “make run”, or pass --web-root)", config->web_root);
   self->server = soup_server_new ("server-header", "pairpadd/" PACKAGE_VERSION " ", NULL);
-  /* permessage-deflate would inflate a 2 MiB frame without bound before any
-   * limit of ours sees it, and would make the wire bytes that TCP_INFO
-   * counts disagree with the payload bytes the peers count. */
-  soup_server_remove_websocket_extension (self->server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_started),
                            self, 0);
   if (!soup_check_version (3, 3, 0))
@@ -152,6 +153,12 @@ PpdRoomRegistry *
 ppd_context_get_registry (PpdContext *self)
 {
   return self->registry;
+}
+
+PpPoller *
+ppd_context_get_poller (PpdContext *self)
+{
+  return self->poller;
 }
 
 PpdMetrics *

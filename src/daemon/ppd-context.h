@@ -25,6 +25,7 @@ const PpdConfig *ppd_context_get_config     (PpdContext          *self);
 PpdStore        *ppd_context_get_store      (PpdContext          *self);
 PpdRoomRegistry *ppd_context_get_registry   (PpdContext          *self);
 PpdMetrics      *ppd_context_get_metrics    (PpdContext          *self);
+PpPoller       *ppd_context_get_poller     (PpdContext          *self);
 SoupServer      *ppd_context_get_server     (PpdContext          *self);
 PpdStatic       *ppd_context_get_web        (PpdContext          *self);
 gboolean         ppd_context_is_stopping    (PpdContext          *self);

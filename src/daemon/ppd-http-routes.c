@@ -531,6 +531,9 @@ is_websocket_upgrade (SoupServerMessage *msg)
   return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
 }
 
+static void accept_websocket (PpdContext        *context,
+                              SoupServerMessage *msg);
+
 static void
 rooms_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -563,19 +566,21 @@ rooms_handler (SoupServer        *server,
   if (!parse_room_path (path, &id, &route))
     {
       /* A WebSocket to a room id that cannot exist is an unknown room like
-       * any other: websocket_handler() answers not_found and 4404, which a
+       * any other: on_upgraded() answers not_found and 4404, which a
        * browser can see, unlike the status of a refused handshake. */
-      if (!is_websocket_upgrade (msg) || !g_str_has_suffix (path, "/ws"))
+      if (is_websocket_upgrade (msg) && g_str_has_suffix (path, "/ws"))
+        accept_websocket (context, msg);
+      else
         respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
                        "No such resource");
       return;
     }
 
-  /* The WebSocket handler on the same path takes over after this one; an
-   * upgrade that this handler leaves alone goes through. */
   if (route == ROUTE_WS)
     {
-      if (!is_websocket_upgrade (msg))
+      if (is_websocket_upgrade (msg))
+        accept_websocket (context, msg);
+      else
         respond_error (context, msg, SOUP_STATUS_BAD_REQUEST, PP_PROTOCOL_ERROR_BAD_MESSAGE,
                        "This endpoint speaks WebSocket only");
       return;
@@ -629,22 +634,25 @@ on_room_for_peer (GObject      *source,
   g_free (join);
 }
 
+/* libsoup has written the 101 answer: the connection is ours from here. */
 static void
-websocket_handler (SoupServer              *server,
-                   SoupServerMessage       *msg,
-                   const char              *path,
-                   SoupWebsocketConnection *connection,
-                   gpointer                 data)
+on_upgraded (SoupServerMessage *msg,
+             PpdContext        *context)
 {
-  PpdContext *context = data;
+  g_autofree char *path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_autoptr(GSocket) socket = g_object_ref (soup_server_message_get_socket (msg));
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autofree char *id = NULL;
   Route route;
   Join *join;
 
+  if (stream == NULL)
+    return;
+
   join = g_new0 (Join, 1);
   join->context = g_object_ref (context);
-  join->peer = ppd_peer_new (connection, soup_server_message_get_socket (msg),
-                             ppd_context_get_config (context), ppd_context_get_metrics (context));
+  join->peer = ppd_peer_new (stream, socket, ppd_context_get_config (context),
+                             ppd_context_get_metrics (context), ppd_context_get_poller (context));
 
   if (!parse_room_path (path, &id, &route) || route != ROUTE_WS)
     {
@@ -657,6 +665,23 @@ websocket_handler (SoupServer              *server,
 
   ppd_room_registry_get_room_async (ppd_context_get_registry (context), id, NULL,
                                     on_room_for_peer, join);
+}
+
+/* Answers the handshake (no extension: permessage-deflate would inflate a
+ * frame without bound before any limit of ours saw it), then takes the
+ * connection over once the answer is written. Browsers drop a connection
+ * whose offered subprotocol is not echoed; clients that offer none are
+ * accepted too. */
+static void
+accept_websocket (PpdContext        *context,
+                  SoupServerMessage *msg)
+{
+  char *protocols[] = { (char *) PP_PROTOCOL_SUBPROTOCOL, NULL };
+
+  if (!soup_websocket_server_process_handshake (msg, NULL, protocols, NULL, NULL))
+    return;
+
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgraded), context, 0);
 }
 
 /* GET /healthz */
@@ -757,15 +782,10 @@ void
 ppd_http_routes_register (PpdContext *context)
 {
   SoupServer *server = ppd_context_get_server (context);
-  char *protocols[] = { (char *) PP_PROTOCOL_SUBPROTOCOL, NULL };
 
   soup_server_add_early_handler (server, ROOMS_PREFIX, body_limit_handler, context, NULL);
   soup_server_add_handler (server, NULL, fallback_handler, context, NULL);
   soup_server_add_handler (server, ROOMS_PREFIX, rooms_handler, context, NULL);
   soup_server_add_handler (server, "/healthz", healthz_handler, context, NULL);
   soup_server_add_handler (server, "/metrics", metrics_handler, context, NULL);
-  /* Browsers drop a connection whose offered subprotocol is not echoed;
-   * clients that offer none are accepted too. */
-  soup_server_add_websocket_handler (server, ROOMS_PREFIX, NULL, protocols,
-                                     websocket_handler, context, NULL);
 }

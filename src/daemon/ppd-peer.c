@@ -10,37 +10,50 @@
 #include <netinet/in.h>
 #include <linux/tcp.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "ppd-peer.h"
 
 /* A PpdPeer turns a WebSocket into validated PpMessages and knows nothing of
  * rooms. It enforces what can be judged from the frames alone: size, UTF-8
- * and JSON shape, the hello-first rule and the frame rate. It also decides
- * when a client is gone: libsoup 3.2 sends pings but never reports pongs, so
- * liveness comes from the kernel (TCP_INFO: time since the client last sent
- * any byte, a pong included), and so does back-pressure (bytes we queued
- * minus bytes the client's TCP acknowledged), since libsoup does not expose
- * its send queue either. */
+ * and JSON shape, the hello-first rule and the frame rate. It owns the
+ * socket once libsoup has answered the handshake: frames are read and
+ * written here (pp-websocket.c) and the socket is watched by the daemon's
+ * one poller, so an idle client costs no main-loop work at all. A client is
+ * gone when it has sent no byte (a pong included) for the idle limit, or
+ * when it leaves too much unread: frames we still hold, or bytes its TCP
+ * has not acknowledged (TCP_INFO). */
 
 #define MAX_EARLY_FRAMES 16
 /* A send asks the kernel how much the client has read (a syscall) only
  * after this much more was queued; the periodic check covers the rest. */
 #define SEND_CHECK_BYTES (64 * 1024)
+/* How long a client has to answer our close frame. */
+#define CLOSE_TIMEOUT_S 5
+#define READ_CHUNK (64 * 1024)
 
 struct _PpdPeer
 {
   GObject                  parent_instance;
 
   /* Owned */
-  SoupWebsocketConnection *connection;
+  GIOStream               *stream;
   GSocket                 *socket;
+  PpWsReader              *reader;
   GQueue                   early_frames;    /* GBytes received before start() */
+  PpOutputQueue           *output;
   char                    *address;
+  PpdPeer                 *self_ref;        /* while the close handshake runs */
+  guint                    close_timeout_id;
+  PpPollerWatch           watch;
 
-  /* Borrowed, outlive every peer */
+  /* Borrowed: the streams from @stream; the rest outlive every peer */
+  GPollableInputStream    *input;
+  GPollableOutputStream   *output_stream;
   const PpdConfig         *config;
   PpdMetrics              *metrics;
+  PpPoller               *poller;
 
   /* Back-pressure and liveness */
   guint64                  bytes_queued;
@@ -48,7 +61,8 @@ struct _PpdPeer
   guint64                  acked_at_start;
   guint64                  allowance;       /* extra unread bytes a welcome may add */
   gint64                   connected_at;
-  gint64                   last_frame_at;   /* monotonic µs */
+  gint64                   last_frame_at;   /* monotonic µs of the last byte received */
+  gint64                   last_ping_at;
   double                   tokens;
   gint64                   tokens_at;
 
@@ -56,8 +70,10 @@ struct _PpdPeer
   guint                    started : 1;
   guint                    seen_first : 1;
   guint                    seen_hello : 1;
-  guint                    closing : 1;
-  guint                    closed : 1;
+  guint                    closing : 1;     /* no more messages either way */
+  guint                    close_after_flush : 1;
+  guint                    half_close_after_flush : 1;
+  guint                    closed : 1;      /* the socket is closed */
 };
 
 G_DEFINE_FINAL_TYPE (PpdPeer, ppd_peer, G_TYPE_OBJECT)
@@ -71,6 +87,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void clear_early_frames (PpdPeer *self);
+static void flush_output       (PpdPeer *self);
 
 static gboolean
 read_tcp_info (PpdPeer        *self,
@@ -78,22 +95,31 @@ read_tcp_info (PpdPeer        *self,
 {
   socklen_t len = sizeof *info;
 
-  if (self->socket == NULL)
-    return FALSE;
-
   memset (info, 0, sizeof *info);
   return getsockopt (g_socket_get_fd (self->socket), IPPROTO_TCP, TCP_INFO, info, &len) == 0;
 }
 
-/* RFC 6455 §5.2: server frames are unmasked. */
-static gsize
-frame_header_size (gsize payload)
+/* FALSE when the client has left more than the limit unread: bytes we
+ * queued minus bytes its TCP acknowledged. */
+static gboolean
+check_unread (PpdPeer *self)
 {
-  if (payload < 126)
-    return 2;
-  if (payload <= G_MAXUINT16)
-    return 4;
-  return 10;
+  struct tcp_info info;
+  guint64 acked;
+
+  self->bytes_queued_checked = self->bytes_queued;
+  if (!read_tcp_info (self, &info))
+    return TRUE;
+
+  acked = info.tcpi_bytes_acked - self->acked_at_start;
+  if (self->bytes_queued <= acked ||
+      self->bytes_queued - acked <= self->config->max_send_queue_bytes + self->allowance)
+    return TRUE;
+
+  g_info ("Dropping %s: %" G_GUINT64_FORMAT " bytes unread", self->address,
+          self->bytes_queued - acked);
+  ppd_metrics_count_dropped (self->metrics, "slow_reader");
+  return FALSE;
 }
 
 static gboolean
@@ -112,15 +138,14 @@ take_token (PpdPeer *self)
 }
 
 static void
-handle_frame (PpdPeer *self,
-              gint     type,
-              GBytes  *bytes)
+handle_frame (PpdPeer    *self,
+              PpWsOpcode  opcode,
+              const char *data,
+              gsize       n_bytes)
 {
   g_autoptr(PpMessage) message = NULL;
   g_autoptr(GError) error = NULL;
   gboolean first = !self->seen_first;
-  gsize n_bytes;
-  const char *data = g_bytes_get_data (bytes, &n_bytes);
 
   self->seen_first = TRUE;
 
@@ -131,17 +156,7 @@ handle_frame (PpdPeer *self,
       return;
     }
 
-  if (n_bytes > self->config->limits.max_frame_bytes)
-    {
-      g_autofree char *msg = g_strdup_printf ("Frame of %" G_GSIZE_FORMAT " bytes is over the "
-                                              "limit of %" G_GSIZE_FORMAT, n_bytes,
-                                              self->config->limits.max_frame_bytes);
-
-      ppd_peer_fail (self, PP_PROTOCOL_ERROR_TOO_LARGE, msg, PPD_CLOSE_TOO_LARGE);
-      return;
-    }
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (opcode != PP_WS_OPCODE_TEXT)
     g_set_error_literal (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
                          "Binary frames are not part of the protocol: send JSON text frames");
   else
@@ -172,7 +187,7 @@ handle_frame (PpdPeer *self,
       /* An error about an op names its seq, even when the op could not be
        * decoded: that is how the client knows which op was refused. */
       gint64 seq = 0;
-      gboolean has_seq = type == SOUP_WEBSOCKET_DATA_TEXT &&
+      gboolean has_seq = opcode == PP_WS_OPCODE_TEXT &&
                          pp_message_peek_seq (data, n_bytes, &self->config->limits, &seq);
 
       ppd_peer_send_error (self, error->code, error->message, has_seq, seq);
@@ -186,16 +201,12 @@ handle_frame (PpdPeer *self,
 }
 
 static void
-on_message (SoupWebsocketConnection *connection,
-            gint                     type,
-            GBytes                  *bytes,
-            PpdPeer                 *self)
+on_message (PpdPeer    *self,
+            PpWsOpcode  opcode,
+            const char *data,
+            gsize       n_bytes)
 {
-  self->last_frame_at = g_get_monotonic_time ();
   ppd_metrics_add_frames (self->metrics, 1, 0);
-
-  if (self->closing)
-    return;
 
   if (!self->started)
     {
@@ -205,45 +216,13 @@ on_message (SoupWebsocketConnection *connection,
                          "Too many frames before the room was ready", PPD_CLOSE_RATE_LIMITED);
           return;
         }
-      /* The data type travels in the queue as a tagged GBytes pair. */
-      g_queue_push_tail (&self->early_frames, GINT_TO_POINTER (type));
-      g_queue_push_tail (&self->early_frames, g_bytes_ref (bytes));
+      /* The opcode travels in the queue ahead of its payload. */
+      g_queue_push_tail (&self->early_frames, GINT_TO_POINTER (opcode));
+      g_queue_push_tail (&self->early_frames, g_bytes_new (data, n_bytes));
       return;
     }
 
-  handle_frame (self, type, bytes);
-}
-
-static void
-emit_closed (PpdPeer *self)
-{
-  g_autoptr(PpdPeer) hold = g_object_ref (self);
-
-  self->closing = TRUE;
-  if (self->closed)
-    return;
-
-  self->closed = TRUE;
-  clear_early_frames (self);
-  g_signal_emit (self, signals[CLOSED], 0);
-}
-
-static void
-on_closed (SoupWebsocketConnection *connection,
-           PpdPeer                 *self)
-{
-  g_debug ("Connection from %s closed (code %u)", self->address,
-           soup_websocket_connection_get_close_code (connection));
-  emit_closed (self);
-}
-
-static void
-on_error (SoupWebsocketConnection *connection,
-          GError                  *error,
-          PpdPeer                 *self)
-{
-  /* libsoup closes the connection itself after an error; "closed" follows. */
-  g_debug ("Connection from %s: %s", self->address, error->message);
+  handle_frame (self, opcode, data, n_bytes);
 }
 
 static void
@@ -256,19 +235,268 @@ clear_early_frames (PpdPeer *self)
     }
 }
 
+/* Closes the socket. The room hears of it through ::closed unless
+ * @notify is FALSE (the peer is being disposed). */
+static void
+shut_down (PpdPeer  *self,
+           gboolean  notify)
+{
+  g_autoptr(PpdPeer) hold = g_object_ref (self);
+  g_autoptr(PpdPeer) self_ref = g_steal_pointer (&self->self_ref);
+
+  self->closing = TRUE;
+  if (self->closed)
+    return;
+
+  self->closed = TRUE;
+  pp_poller_remove (self->poller, &self->watch);
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_io_stream_close (self->stream, NULL, NULL);
+  pp_output_queue_clear (self->output);
+  clear_early_frames (self);
+  if (notify)
+    g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+update_events (PpdPeer *self)
+{
+  guint32 events = EPOLLIN;
+
+  if (!pp_output_queue_is_empty (self->output))
+    events |= EPOLLOUT;
+  pp_poller_set_events (self->poller, &self->watch, events);
+}
+
+/* Every frame goes through the queue, so frames leave in order whether or
+ * not the kernel took the previous ones at once. */
+static void
+queue_frame (PpdPeer *self,
+             GBytes  *frame)
+{
+  gboolean was_empty = pp_output_queue_is_empty (self->output);
+
+  pp_output_queue_push (self->output, frame);
+  self->bytes_queued += g_bytes_get_size (frame);
+  if (was_empty)
+    flush_output (self);
+}
+
+static void
+flush_output (PpdPeer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->closed)
+    return;
+
+  if (!pp_output_queue_flush (self->output, self->output_stream, &error))
+    {
+      g_debug ("Sending to %s: %s", self->address, error->message);
+      shut_down (self, TRUE);
+      return;
+    }
+
+  if (pp_output_queue_is_empty (self->output) && self->close_after_flush)
+    {
+      shut_down (self, TRUE);
+      return;
+    }
+  if (pp_output_queue_is_empty (self->output) && self->half_close_after_flush)
+    {
+      self->half_close_after_flush = FALSE;
+      g_socket_shutdown (self->socket, FALSE, TRUE, NULL);
+    }
+  update_events (self);
+}
+
+static void
+queue_control (PpdPeer      *self,
+               PpWsOpcode    opcode,
+               const guint8 *payload,
+               gsize         n_bytes)
+{
+  g_autoptr(GBytes) frame = pp_ws_frame_new (opcode, payload, n_bytes);
+
+  queue_frame (self, frame);
+}
+
+static gboolean
+on_close_timeout (gpointer data)
+{
+  PpdPeer *self = data;
+
+  self->close_timeout_id = 0;
+  g_debug ("%s did not answer the close frame in time", self->address);
+  shut_down (self, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends our close frame; the socket closes when the client answers with
+ * its own, hangs up, or takes longer than CLOSE_TIMEOUT_S. */
+static void
+start_closing (PpdPeer    *self,
+               gushort     code,
+               const char *reason)
+{
+  g_autoptr(GBytes) frame = pp_ws_close_frame_new (code, reason);
+
+  self->closing = TRUE;
+  clear_early_frames (self);
+  g_set_object (&self->self_ref, self);
+  self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_S, on_close_timeout, self);
+  queue_frame (self, frame);
+}
+
+/* The client's close frame: answered with the same code when we had not
+ * sent ours, then the server closes the TCP connection (RFC 6455 §7.1.1). */
+static void
+on_close_frame (PpdPeer *self,
+                gushort  code)
+{
+  g_debug ("Connection from %s closed (code %u)", self->address, code);
+
+  if (!self->closing)
+    {
+      self->closing = TRUE;
+      clear_early_frames (self);
+      if (code == PP_WS_CLOSE_NO_STATUS)
+        queue_control (self, PP_WS_OPCODE_CLOSE, NULL, 0);
+      else
+        {
+          g_autoptr(GBytes) frame = pp_ws_close_frame_new (code, NULL);
+
+          queue_frame (self, frame);
+        }
+    }
+
+  if (self->closed)
+    return;
+  if (pp_output_queue_is_empty (self->output))
+    shut_down (self, TRUE);
+  else
+    self->close_after_flush = TRUE;
+}
+
+static void
+read_frames (PpdPeer *self)
+{
+  PpWsFrame frame;
+
+  while (!self->closed)
+    {
+      switch (pp_ws_reader_next (self->reader, &frame))
+        {
+        case PP_WS_READ_NEED_MORE:
+          return;
+
+        case PP_WS_READ_MESSAGE:
+          if (!self->closing)
+            on_message (self, frame.opcode, (const char *) frame.payload, frame.payload_size);
+          break;
+
+        case PP_WS_READ_PING:
+          if (!self->closing)
+            queue_control (self, PP_WS_OPCODE_PONG, frame.payload, frame.payload_size);
+          break;
+
+        case PP_WS_READ_PONG:
+          break;
+
+        case PP_WS_READ_CLOSE:
+          on_close_frame (self, frame.close_code);
+          return;
+
+        case PP_WS_READ_ERROR:
+        default:
+          /* A message over the limit is skipped, and the client's answer
+           * to our close frame is read as usual. */
+          if (frame.close_code == PP_WS_CLOSE_TOO_BIG)
+            {
+              if (!self->closing)
+                ppd_peer_fail (self, PP_PROTOCOL_ERROR_TOO_LARGE, frame.error,
+                               PPD_CLOSE_TOO_LARGE);
+              break;
+            }
+          /* After any other error the stream cannot be read further: our
+           * end of it follows our close frame, and the client's end is
+           * waited for. */
+          if (!self->closing)
+            {
+              self->half_close_after_flush = TRUE;
+              g_debug ("Closing %s with %u: %s", self->address, frame.close_code, frame.error);
+              ppd_metrics_count_dropped (self->metrics, "websocket");
+              start_closing (self, frame.close_code, frame.error);
+            }
+          return;
+        }
+    }
+}
+
+/* Reads until the kernel has nothing more: the stream may hold bytes that
+ * arrived with the HTTP request, which no poll would report. */
+static void
+read_input (PpdPeer *self)
+{
+  guint8 buffer[READ_CHUNK];
+
+  while (!self->closed)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (self->input, buffer, sizeof buffer,
+                                                           NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return;
+      if (n <= 0)
+        {
+          g_debug ("Connection from %s ended: %s", self->address,
+                   n == 0 ? "closed by the client" : error->message);
+          shut_down (self, TRUE);
+          return;
+        }
+
+      self->last_frame_at = g_get_monotonic_time ();
+      pp_ws_reader_push (self->reader, buffer, n);
+      read_frames (self);
+    }
+}
+
+static void
+on_socket_ready (gpointer data,
+                 guint32  events)
+{
+  g_autoptr(PpdPeer) self = g_object_ref (data);
+
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+    read_input (self);
+  if (events & EPOLLOUT)
+    flush_output (self);
+}
+
 static void
 ppd_peer_dispose (GObject *object)
 {
   PpdPeer *self = (PpdPeer *) object;
 
-  if (self->connection != NULL)
+  /* Going away: a best-effort close frame, unless one is queued already. */
+  if (self->stream != NULL && !self->closed)
     {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      if (!self->closing && pp_output_queue_is_empty (self->output))
+        {
+          g_autoptr(GBytes) frame = pp_ws_close_frame_new (PP_WS_CLOSE_GOING_AWAY, NULL);
+          gsize n_bytes;
+          const void *data = g_bytes_get_data (frame, &n_bytes);
+
+          g_pollable_output_stream_write_nonblocking (self->output_stream, data, n_bytes,
+                                                      NULL, NULL);
+        }
+      shut_down (self, FALSE);
     }
-  g_clear_object (&self->connection);
-  g_clear_object (&self->socket);
+  g_clear_object (&self->self_ref);
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  pp_output_queue_clear (self->output);
   clear_early_frames (self);
 
   G_OBJECT_CLASS (ppd_peer_parent_class)->dispose (object);
@@ -279,6 +507,11 @@ ppd_peer_finalize (GObject *object)
 {
   PpdPeer *self = (PpdPeer *) object;
 
+  g_clear_object (&self->stream);
+  g_clear_object (&self->socket);
+  g_clear_pointer (&self->reader, pp_ws_reader_free);
+  g_clear_pointer (&self->output, pp_output_queue_free);
+  g_clear_pointer (&self->poller, pp_poller_unref);
   g_free (self->address);
 
   G_OBJECT_CLASS (ppd_peer_parent_class)->finalize (object);
@@ -307,32 +540,44 @@ static void
 ppd_peer_init (PpdPeer *self)
 {
   g_queue_init (&self->early_frames);
+  self->output = pp_output_queue_new ();
+  self->watch.fd = -1;
 }
 
+/* Takes over @stream, a connection whose WebSocket handshake was just
+ * answered, and @socket, the socket under it. */
 PpdPeer *
-ppd_peer_new (SoupWebsocketConnection *connection,
-              GSocket                 *socket,
-              const PpdConfig         *config,
-              PpdMetrics              *metrics)
+ppd_peer_new (GIOStream       *stream,
+              GSocket         *socket,
+              const PpdConfig *config,
+              PpdMetrics      *metrics,
+              PpPoller       *poller)
 {
-  PpdPeer *self;
-  struct tcp_info info;
+  g_autoptr(PpdPeer) self = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
+  struct tcp_info info;
 
-  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection), NULL);
+  g_return_val_if_fail (G_IS_IO_STREAM (stream), NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
 
   self = g_object_new (PPD_TYPE_PEER, NULL);
-  self->connection = g_object_ref (connection);
-  self->socket = socket ? g_object_ref (socket) : NULL;
+  self->stream = g_object_ref (stream);
+  self->socket = g_object_ref (socket);
+  self->input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
+  self->output_stream = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
+  self->reader = pp_ws_reader_new (TRUE, config->limits.max_frame_bytes);
   self->config = config;
   self->metrics = metrics;
-  self->last_frame_at = self->tokens_at = self->connected_at = g_get_monotonic_time ();
+  self->poller = pp_poller_ref (poller);
+  self->last_frame_at = self->last_ping_at = self->tokens_at = self->connected_at =
+    g_get_monotonic_time ();
   self->tokens = config->max_ops_per_second;
 
   if (read_tcp_info (self, &info))
     self->acked_at_start = info.tcpi_bytes_acked;
 
-  remote = socket ? g_socket_get_remote_address (socket, NULL) : NULL;
+  remote = g_socket_get_remote_address (socket, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (remote))
     {
       g_autofree char *ip =
@@ -344,18 +589,17 @@ ppd_peer_new (SoupWebsocketConnection *connection,
   else
     self->address = g_strdup ("unknown");
 
-  /* libsoup drops a frame over its own limit with close 1009 before we see
-   * it; leave it headroom so frames up to twice ours get the protocol's
-   * too_large error and 4413. */
-  soup_websocket_connection_set_max_incoming_payload_size (connection,
-                                                           config->limits.max_frame_bytes * 2);
-  soup_websocket_connection_set_keepalive_interval (connection, config->ping_interval_s);
+  if (!pp_poller_add (poller, &self->watch, g_socket_get_fd (socket), EPOLLIN,
+                       on_socket_ready, self, &error))
+    {
+      g_warning ("Connection from %s: %s", self->address, error->message);
+      shut_down (self, FALSE);
+      return g_steal_pointer (&self);
+    }
 
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
-  g_signal_connect (connection, "error", G_CALLBACK (on_error), self);
+  read_input (self);
 
-  return self;
+  return g_steal_pointer (&self);
 }
 
 const char *
@@ -371,8 +615,7 @@ ppd_peer_is_open (PpdPeer *self)
 {
   g_return_val_if_fail (PPD_IS_PEER (self), FALSE);
 
-  return !self->closing && self->connection != NULL &&
-         soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+  return !self->closing;
 }
 
 /* Delivers frames that arrived while the room was loading, then goes live. */
@@ -386,31 +629,66 @@ ppd_peer_start (PpdPeer *self)
   self->started = TRUE;
   while (!self->closing && !g_queue_is_empty (&self->early_frames))
     {
-      gint type = GPOINTER_TO_INT (g_queue_pop_head (&self->early_frames));
+      PpWsOpcode opcode = GPOINTER_TO_INT (g_queue_pop_head (&self->early_frames));
       g_autoptr(GBytes) bytes = g_queue_pop_head (&self->early_frames);
+      gsize n_bytes;
+      const char *data = g_bytes_get_data (bytes, &n_bytes);
 
-      handle_frame (self, type, bytes);
+      handle_frame (self, opcode, data, n_bytes);
     }
 }
 
-/* @frame must be NUL-terminated at @n_bytes (libsoup copies it). */
+/* The text frame for @json: build it once and send it to every recipient. */
+GBytes *
+ppd_peer_frame_new (const char *json,
+                    gsize       n_bytes)
+{
+  return pp_ws_frame_new (PP_WS_OPCODE_TEXT, json, n_bytes);
+}
+
+/* Queues @frame (from ppd_peer_frame_new()); a client that lets too much
+ * pile up unread is dropped here. */
 void
-ppd_peer_send (PpdPeer    *self,
-               const char *frame,
-               gsize       n_bytes)
+ppd_peer_send_frame (PpdPeer *self,
+                     GBytes  *frame)
 {
   g_return_if_fail (PPD_IS_PEER (self));
 
-  if (!ppd_peer_is_open (self))
+  if (self->closing)
     return;
 
-  soup_websocket_connection_send_text (self->connection, frame);
-  self->bytes_queued += n_bytes + frame_header_size (n_bytes);
+  queue_frame (self, frame);
   ppd_metrics_add_frames (self->metrics, 0, 1);
 
-  if (self->bytes_queued - self->bytes_queued_checked >= SEND_CHECK_BYTES &&
-      !ppd_peer_check_health (self))
+  if (self->closed)
+    return;
+  if (pp_output_queue_get_size (self->output) >
+      self->config->max_send_queue_bytes + self->allowance)
+    {
+      g_info ("Dropping %s: %" G_GSIZE_FORMAT " bytes unsent", self->address,
+              pp_output_queue_get_size (self->output));
+      ppd_metrics_count_dropped (self->metrics, "slow_reader");
+      ppd_peer_abort (self);
+    }
+  else if (self->bytes_queued - self->bytes_queued_checked >= SEND_CHECK_BYTES &&
+           !check_unread (self))
     ppd_peer_abort (self);
+}
+
+void
+ppd_peer_send (PpdPeer    *self,
+               const char *json,
+               gsize       n_bytes)
+{
+  g_autoptr(GBytes) frame = NULL;
+
+  g_return_if_fail (PPD_IS_PEER (self));
+
+  if (self->closing)
+    return;
+
+  frame = ppd_peer_frame_new (json, n_bytes);
+  ppd_peer_send_frame (self, frame);
 }
 
 void
@@ -418,9 +696,9 @@ ppd_peer_send_message (PpdPeer         *self,
                        const PpMessage *message)
 {
   gsize n_bytes;
-  g_autofree char *frame = pp_message_to_json (message, &n_bytes);
+  g_autofree char *json = pp_message_to_json (message, &n_bytes);
 
-  ppd_peer_send (self, frame, n_bytes);
+  ppd_peer_send (self, json, n_bytes);
 }
 
 /* For a frame as large as the document (a welcome): the client may take
@@ -430,10 +708,10 @@ ppd_peer_send_message_allowing (PpdPeer         *self,
                                 const PpMessage *message)
 {
   gsize n_bytes;
-  g_autofree char *frame = pp_message_to_json (message, &n_bytes);
+  g_autofree char *json = pp_message_to_json (message, &n_bytes);
 
-  self->allowance += n_bytes + frame_header_size (n_bytes);
-  ppd_peer_send (self, frame, n_bytes);
+  self->allowance += n_bytes + PP_WS_MAX_HEADER_SIZE;
+  ppd_peer_send (self, json, n_bytes);
 }
 
 void
@@ -472,11 +750,7 @@ ppd_peer_close (PpdPeer    *self,
   if (self->closing)
     return;
 
-  self->closing = TRUE;
-  clear_early_frames (self);
-  if (self->connection != NULL &&
-      soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->connection, code, reason);
+  start_closing (self, code, reason);
 }
 
 /* Answering pings is not enough to hold a place: a connection must say
@@ -497,7 +771,7 @@ ppd_peer_check_hello (PpdPeer *self)
 
 /* Drops a client that can no longer take part: a close handshake would
  * wait on a peer that does not read, so the socket is shut down at once,
- * libsoup's queue goes with it, and the room hears of it now. */
+ * the queue goes with it, and the room hears of it now. */
 void
 ppd_peer_abort (PpdPeer *self)
 {
@@ -506,45 +780,38 @@ ppd_peer_abort (PpdPeer *self)
   if (self->closed)
     return;
 
-  if (self->socket != NULL)
-    g_socket_shutdown (self->socket, TRUE, TRUE, NULL);
-  emit_closed (self);
+  g_socket_shutdown (self->socket, TRUE, TRUE, NULL);
+  shut_down (self, TRUE);
 }
 
 /* FALSE when the client should be dropped: silent for the idle limit (no
- * frame and no pong reached the kernel), or so far behind in reading that
- * its queue would cost real memory. */
+ * frame and no pong), or so far behind in reading that its queue would
+ * cost real memory. Sends the keepalive ping when one is due: a live
+ * client answers it, which is what keeps it from counting as silent. */
 gboolean
 ppd_peer_check_health (PpdPeer *self)
 {
-  struct tcp_info info;
-  gint64 idle_ms = (g_get_monotonic_time () - self->last_frame_at) / 1000;
+  gint64 now = g_get_monotonic_time ();
+  gint64 idle_ms = (now - self->last_frame_at) / 1000;
   gint64 limit_ms = (gint64) self->config->idle_timeout_s * 1000;
 
   if (self->closing)
     return TRUE;
 
-  if (read_tcp_info (self, &info))
-    {
-      guint64 acked = info.tcpi_bytes_acked - self->acked_at_start;
-
-      self->bytes_queued_checked = self->bytes_queued;
-      idle_ms = MIN (idle_ms, (gint64) info.tcpi_last_data_recv);
-      if (self->bytes_queued > acked &&
-          self->bytes_queued - acked > self->config->max_send_queue_bytes + self->allowance)
-        {
-          g_info ("Dropping %s: %" G_GUINT64_FORMAT " bytes unread", self->address,
-                  self->bytes_queued - acked);
-          ppd_metrics_count_dropped (self->metrics, "slow_reader");
-          return FALSE;
-        }
-    }
+  if (!check_unread (self))
+    return FALSE;
 
   if (idle_ms > limit_ms)
     {
       g_info ("Dropping %s: silent for %" G_GINT64_FORMAT " ms", self->address, idle_ms);
       ppd_metrics_count_dropped (self->metrics, "idle");
       return FALSE;
+    }
+
+  if (now - self->last_ping_at >= (gint64) self->config->ping_interval_s * G_USEC_PER_SEC)
+    {
+      self->last_ping_at = now;
+      queue_control (self, PP_WS_OPCODE_PING, NULL, 0);
     }
 
   return TRUE;

@@ -29,15 +29,20 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (PpdPeer, ppd_peer, PPD, PEER, GObject)
 
-PpdPeer    *ppd_peer_new             (SoupWebsocketConnection *connection,
+PpdPeer    *ppd_peer_new             (GIOStream               *stream,
                                       GSocket                 *socket,
                                       const PpdConfig         *config,
-                                      PpdMetrics              *metrics);
+                                      PpdMetrics              *metrics,
+                                      PpPoller               *poller);
 const char *ppd_peer_get_address     (PpdPeer                 *self);
 gboolean    ppd_peer_is_open         (PpdPeer                 *self);
 void        ppd_peer_start           (PpdPeer                 *self);
+GBytes     *ppd_peer_frame_new       (const char              *json,
+                                      gsize                    n_bytes);
+void        ppd_peer_send_frame      (PpdPeer                 *self,
+                                      GBytes                  *frame);
 void        ppd_peer_send            (PpdPeer                 *self,
-                                      const char              *frame,
+                                      const char              *json,
                                       gsize                    n_bytes);
 void        ppd_peer_send_message    (PpdPeer                 *self,
                                       const PpMessage         *message);

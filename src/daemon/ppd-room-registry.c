@@ -583,7 +583,7 @@ ppd_room_registry_shutdown_async (PpdRoomRegistry     *self,
 
   g_hash_table_iter_init (&iter, self->rooms);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
-    ppd_room_close_all (room, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+    ppd_room_close_all (room, PP_WS_CLOSE_GOING_AWAY, "server shutting down");
 
   g_ptr_array_add (self->shutdown_tasks, g_steal_pointer (&task));
   g_clear_handle_id (&self->retry_id, g_source_remove);

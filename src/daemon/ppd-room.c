@@ -348,39 +348,37 @@ send_error (Member          *m,
   ppd_peer_send_error (m->peer, code, message, has_seq, has_seq ? about->seq : 0);
 }
 
-/* Sends @frame to every welcomed session but @except whose welcome came
- * before version @after (G_MAXINT64: every welcomed session). */
-static void
-broadcast (PpdRoom    *self,
-           const char *frame,
-           gsize       n_bytes,
-           Member     *except,
-           gint64      after)
-{
-  /* A send may drop a slow peer, which removes it from members: iterate
-   * over a copy. */
-  g_autoptr(GPtrArray) members = g_ptr_array_copy (self->members, member_copy_ref, NULL);
-
-  g_ptr_array_set_free_func (members, (GDestroyNotify) member_unref);
-  for (guint i = 0; i < members->len; i++)
-    {
-      Member *m = g_ptr_array_index (members, i);
-
-      if (m != except && m->welcomed && m->base < after && member_is_live (m))
-        ppd_peer_send (m->peer, frame, n_bytes);
-    }
-}
-
+/* Sends @message to every welcomed session but @except whose welcome came
+ * before version @after (G_MAXINT64: every welcomed session). The frame is
+ * encoded once: its bytes are the same for every recipient. */
 static void
 broadcast_message (PpdRoom         *self,
                    const PpMessage *message,
                    Member          *except,
                    gint64           after)
 {
-  gsize n_bytes;
-  g_autofree char *frame = pp_message_to_json (message, &n_bytes);
+  /* A send may drop a slow peer, which removes it from members: iterate
+   * over a copy. */
+  g_autoptr(GPtrArray) members = g_ptr_array_copy (self->members, member_copy_ref, NULL);
+  g_autoptr(GBytes) frame = NULL;
 
-  broadcast (self, frame, n_bytes, except, after);
+  g_ptr_array_set_free_func (members, (GDestroyNotify) member_unref);
+  for (guint i = 0; i < members->len; i++)
+    {
+      Member *m = g_ptr_array_index (members, i);
+
+      if (m == except || !m->welcomed || m->base >= after || !member_is_live (m))
+        continue;
+
+      if (frame == NULL)
+        {
+          gsize n_bytes;
+          g_autofree char *json = pp_message_to_json (message, &n_bytes);
+
+          frame = ppd_peer_frame_new (json, n_bytes);
+        }
+      ppd_peer_send_frame (m->peer, frame);
+    }
 }
 
 static void
@@ -395,7 +393,7 @@ remove_member (PpdRoom *self,
   g_signal_handlers_disconnect_by_data (m->peer, m);
   m->room = NULL;
   g_ptr_array_remove (self->members, m);
-  ppd_peer_close (m->peer, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  ppd_peer_close (m->peer, PP_WS_CLOSE_NORMAL, NULL);
 
   if (m->welcomed)
     {
@@ -504,7 +502,7 @@ handle_hello (PpdRoom         *self,
        * was seen to die. The new one is the live one. */
       if (other != m && other->hello && g_strcmp0 (other->client, msg->client) == 0)
         {
-          ppd_peer_close (other->peer, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a new session");
+          ppd_peer_close (other->peer, PP_WS_CLOSE_NORMAL, "replaced by a new session");
           remove_member (self, other);
           break;
         }
@@ -889,7 +887,7 @@ ppd_room_dispose (GObject *object)
 {
   PpdRoom *self = (PpdRoom *) object;
 
-  ppd_room_close_all (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  ppd_room_close_all (self, PP_WS_CLOSE_GOING_AWAY, NULL);
   g_queue_clear_full (&self->waiters, (GDestroyNotify) waiter_free);
   g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
 

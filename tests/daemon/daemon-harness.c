@@ -745,44 +745,109 @@ pp_test_raw_client_new (PpTestDaemon *daemon,
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 101"));
   g_string_free (response, TRUE);
+  client->reader = pp_ws_reader_new (FALSE, 64 * 1024 * 1024);
 
   return client;
 }
 
-/* One masked text frame (RFC 6455 §5.3: clients must mask). */
+void
+pp_test_raw_client_send_bytes (PpTestRawClient *client,
+                               const void      *data,
+                               gsize            n_bytes)
+{
+  const char *p = data;
+
+  while (n_bytes > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (client->socket, p, n_bytes, NULL, &error);
+
+      g_assert_no_error (error);
+      p += n;
+      n_bytes -= n;
+    }
+}
+
+/* One frame with @first_byte (FIN, RSV bits and opcode) as given; clients
+ * must mask (RFC 6455 §5.3), @masked = FALSE breaks that rule. */
+void
+pp_test_raw_client_send_frame (PpTestRawClient *client,
+                               guint8           first_byte,
+                               const void      *payload,
+                               gsize            n_bytes,
+                               gboolean         masked)
+{
+  static const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 header[PP_WS_MAX_HEADER_SIZE];
+  gsize header_size = pp_ws_frame_header_write (header, first_byte & 0x0f, n_bytes,
+                                                masked ? mask : NULL);
+
+  header[0] = first_byte;
+  g_byte_array_append (out, header, header_size);
+  g_byte_array_append (out, payload, n_bytes);
+  if (masked)
+    pp_ws_apply_mask (out->data + header_size, n_bytes, mask);
+  pp_test_raw_client_send_bytes (client, out->data, out->len);
+}
+
+/* One whole text frame. */
 void
 pp_test_raw_client_send (PpTestRawClient *client,
                          const char      *frame)
 {
-  gsize n = strlen (frame);
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-  guint8 head[4] = { 0x81, 0, 0, 0 };
-  g_autoptr(GError) error = NULL;
+  pp_test_raw_client_send_frame (client, 0x80 | PP_WS_OPCODE_TEXT, frame, strlen (frame), TRUE);
+}
 
-  g_assert_cmpuint (n, <, 65536);
-  if (n < 126)
-    {
-      head[1] = 0x80 | n;
-      g_byte_array_append (out, head, 2);
-    }
-  else
-    {
-      head[1] = 0x80 | 126;
-      head[2] = n >> 8;
-      head[3] = n & 0xff;
-      g_byte_array_append (out, head, 4);
-    }
-  g_byte_array_append (out, mask, 4);
-  for (gsize i = 0; i < n; i++)
-    {
-      guint8 c = frame[i] ^ mask[i % 4];
+/* The next frame from the daemon (NEED_MORE when none came in time, or the
+ * connection ended). */
+PpWsReadResult
+pp_test_raw_client_read (PpTestRawClient *client,
+                         PpWsFrame       *frame,
+                         guint            timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  PpWsReadResult result;
 
-      g_byte_array_append (out, &c, 1);
+  while ((result = pp_ws_reader_next (client->reader, frame)) == PP_WS_READ_NEED_MORE)
+    {
+      char buffer[4096];
+      gssize n;
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0 ||
+          !g_socket_condition_timed_wait (client->socket, G_IO_IN, left, NULL, NULL))
+        return PP_WS_READ_NEED_MORE;
+      n = g_socket_receive (client->socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        return PP_WS_READ_NEED_MORE;
+      pp_ws_reader_push (client->reader, buffer, n);
     }
 
-  g_socket_send (client->socket, (const char *) out->data, out->len, NULL, &error);
-  g_assert_no_error (error);
+  return result;
+}
+
+/* TRUE when the daemon closed the connection within @timeout_ms; frames
+ * that come first are skipped. */
+gboolean
+pp_test_raw_client_wait_eof (PpTestRawClient *client,
+                             guint            timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  for (;;)
+    {
+      char buffer[4096];
+      gssize n;
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0 ||
+          !g_socket_condition_timed_wait (client->socket, G_IO_IN, left, NULL, NULL))
+        return FALSE;
+      n = g_socket_receive (client->socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        return TRUE;
+    }
 }
 
 void
@@ -793,5 +858,6 @@ pp_test_raw_client_free (PpTestRawClient *client)
 
   g_socket_close (client->socket, NULL);
   g_object_unref (client->socket);
+  pp_ws_reader_free (client->reader);
   g_free (client);
 }

@@ -75,7 +75,8 @@ typedef struct
  * misbehave below the protocol: never answering pings, never reading. */
 typedef struct
 {
-  GSocket *socket;
+  GSocket    *socket;
+  PpWsReader *reader;
 } PpTestRawClient;
 
 const char   *pp_backend_name              (PpBackend      backend);
@@ -144,6 +145,22 @@ PpTestRawClient *pp_test_raw_client_new     (PpTestDaemon    *daemon,
                                               int              receive_buffer);
 void             pp_test_raw_client_send    (PpTestRawClient *client,
                                               const char      *frame);
+void             pp_test_raw_client_send_frame
+                                             (PpTestRawClient *client,
+                                              guint8           first_byte,
+                                              const void      *payload,
+                                              gsize            n_bytes,
+                                              gboolean         masked);
+void             pp_test_raw_client_send_bytes
+                                             (PpTestRawClient *client,
+                                              const void      *data,
+                                              gsize            n_bytes);
+PpWsReadResult   pp_test_raw_client_read    (PpTestRawClient *client,
+                                              PpWsFrame       *frame,
+                                              guint            timeout_ms);
+gboolean         pp_test_raw_client_wait_eof
+                                             (PpTestRawClient *client,
+                                              guint            timeout_ms);
 void             pp_test_raw_client_free    (PpTestRawClient *client);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestDaemon, pp_test_daemon_free)
