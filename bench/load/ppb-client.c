@@ -7,11 +7,10 @@
 
 #include "config.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "ppb-client.h"
+#include "ppb-socket.h"
 
 /* A PpbClient is a real protocol client: the transport glue is the desktop
  * app's (src/app/pairpad-connection.c: send-frame goes to the socket,
@@ -21,9 +20,8 @@
  * and types. It does not reconnect: for a benchmark a lost connection is a
  * result, reported through ppb_client_get_error().
  *
- * All clients share one SoupSession and the one main context. */
+ * All clients share one PpPoller and the one main context. */
 
-#define MAX_PAYLOAD (64 * 1024 * 1024)
 #define ALPHABET "abcdefghijklmnopqrstuvwxyz \n"
 
 struct _PpbClient
@@ -32,11 +30,8 @@ struct _PpbClient
 
   /* Owned */
   PpClientSession         *session;
-  SoupSession             *soup;
-  SoupWebsocketConnection *ws;
-  GCancellable            *cancellable;
+  PpbSocket               *socket;
   GRand                   *rand;
-  char                    *ws_url;
   char                    *error;
   guint                    type_source;
 
@@ -135,17 +130,17 @@ on_send_frame (PpbClient       *self,
                PpClientSession *session)
 {
   gint64 seq;
+  gsize n_bytes = strlen (frame);
 
-  if (self->ws == NULL ||
-      soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (!ppb_socket_is_open (self->socket))
     return;
 
   /* A cheap scan, not a parse: only op frames have a seq. */
-  if (pp_message_peek_seq (frame, strlen (frame), NULL, &seq))
+  if (pp_message_peek_seq (frame, n_bytes, NULL, &seq))
     ppb_latency_sent (self->latency, pp_client_session_get_client (session), seq,
                       g_get_monotonic_time ());
 
-  soup_websocket_connection_send_text (self->ws, frame);
+  ppb_socket_send_text (self->socket, frame, n_bytes);
 }
 
 static void
@@ -186,19 +181,15 @@ on_session_error (PpbClient       *self,
 }
 
 static void
-on_ws_message (SoupWebsocketConnection *ws,
-               gint                     type,
-               GBytes                  *bytes,
-               PpbClient               *self)
+on_socket_message (PpbSocket *socket,
+                   gpointer   payload,
+                   gsize      n_bytes,
+                   PpbClient *self)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_monotonic_time ();
-  gsize n_bytes;
-  const char *data = g_bytes_get_data (bytes, &n_bytes);
+  const char *data = payload;
   gint64 seq;
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    return;
 
   /* The session does not tell whose op it applied, so an op frame is
    * parsed once more here for its author and seq. */
@@ -219,29 +210,26 @@ on_ws_message (SoupWebsocketConnection *ws,
 }
 
 static void
-on_ws_error (SoupWebsocketConnection *ws,
-             GError                  *error,
-             PpbClient               *self)
+on_socket_opened (PpbSocket *socket,
+                  PpbClient *self)
 {
-  /* "closed" follows. */
   if (!self->closing)
-    set_error (self, "WebSocket error: %s", error->message);
+    pp_client_session_connected (self->session);
 }
 
 static void
-on_ws_closed (SoupWebsocketConnection *ws,
-              PpbClient               *self)
+on_socket_closed (PpbSocket  *socket,
+                  guint       code,
+                  const char *reason,
+                  PpbClient  *self)
 {
   g_autoptr(PpbClient) hold = g_object_ref (self);
-  const char *reason = soup_websocket_connection_get_close_data (ws);
-  gushort code = soup_websocket_connection_get_close_code (ws);
 
-  /* libsoup reports 0 when no close frame came: the socket just ended. */
   if (!self->closing && code == 0)
-    set_error (self, "the connection to the daemon was lost");
+    set_error (self, "%s", reason != NULL ? reason : "the connection to the daemon was lost");
   else if (!self->closing)
     set_error (self, "the daemon closed the connection (code %u%s%s)", code,
-               reason != NULL ? ": " : "", reason != NULL ? reason : "");
+               reason != NULL && *reason ? ": " : "", reason != NULL ? reason : "");
 
   ppb_client_stop_typing (self);
   self->closed = TRUE;
@@ -249,77 +237,16 @@ on_ws_closed (SoupWebsocketConnection *ws,
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
-/* Small frames must leave at once (TOOLCHAIN.md §22: Nagle plus delayed
- * acks stall a client with frames in flight by ~40 ms); GSocketClient does
- * not set TCP_NODELAY by itself. */
-static void
-on_network_event (SoupMessage        *msg,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  PpbClient          *self)
-{
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    {
-      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-
-      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-    }
-}
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  g_autoptr(PpbClient) self = data;
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *ws;
-
-  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (ws == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_error (self, "cannot connect: %s", error->message);
-      self->closed = TRUE;
-      g_signal_emit (self, signals[CLOSED], 0);
-      return;
-    }
-
-  self->ws = ws;
-  /* A welcome carries the whole document (bigdoc: 10 MiB). */
-  soup_websocket_connection_set_max_incoming_payload_size (ws, MAX_PAYLOAD);
-  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
-  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
-
-  if (self->closing)
-    {
-      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      return;
-    }
-
-  pp_client_session_connected (self->session);
-}
-
 static void
 ppb_client_dispose (GObject *object)
 {
   PpbClient *self = (PpbClient *) object;
 
-  g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->type_source, g_source_remove);
-
-  if (self->ws != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ws, self);
-      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-    }
-  g_clear_object (&self->ws);
+  if (self->socket != NULL)
+    g_signal_handlers_disconnect_by_data (self->socket, self);
+  g_clear_object (&self->socket);
   g_clear_object (&self->session);
-  g_clear_object (&self->soup);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ppb_client_parent_class)->dispose (object);
 }
@@ -330,7 +257,6 @@ ppb_client_finalize (GObject *object)
   PpbClient *self = (PpbClient *) object;
 
   g_clear_pointer (&self->rand, g_rand_free);
-  g_clear_pointer (&self->ws_url, g_free);
   g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (ppb_client_parent_class)->finalize (object);
@@ -355,27 +281,24 @@ ppb_client_class_init (PpbClientClass *klass)
 static void
 ppb_client_init (PpbClient *self)
 {
-  self->cancellable = g_cancellable_new ();
 }
 
 /* @latency must outlive the client. */
 PpbClient *
-ppb_client_new (SoupSession *soup,
-                const char  *ws_url,
-                const char  *client_id,
-                PpbLatency  *latency)
+ppb_client_new (PpPoller   *poller,
+                const char *ws_url,
+                const char *client_id,
+                PpbLatency *latency)
 {
-  g_autofree char *name = NULL;
   PpbClient *self;
 
-  g_return_val_if_fail (SOUP_IS_SESSION (soup), NULL);
+  g_return_val_if_fail (poller != NULL, NULL);
   g_return_val_if_fail (ws_url != NULL, NULL);
   g_return_val_if_fail (pp_protocol_client_id_is_valid (client_id), NULL);
   g_return_val_if_fail (latency != NULL, NULL);
 
   self = g_object_new (PPB_TYPE_CLIENT, NULL);
-  self->soup = g_object_ref (soup);
-  self->ws_url = g_strdup (ws_url);
+  self->socket = ppb_socket_new (poller, ws_url, PP_PROTOCOL_SUBPROTOCOL);
   self->latency = latency;
   self->session = pp_client_session_new (client_id, client_id, NULL);
 
@@ -387,6 +310,9 @@ ppb_client_new (SoupSession *soup,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "error", G_CALLBACK (on_session_error), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self->socket, "opened", G_CALLBACK (on_socket_opened), self);
+  g_signal_connect (self->socket, "message", G_CALLBACK (on_socket_message), self);
+  g_signal_connect (self->socket, "closed", G_CALLBACK (on_socket_closed), self);
 
   return self;
 }
@@ -395,18 +321,11 @@ ppb_client_new (SoupSession *soup,
 void
 ppb_client_connect (PpbClient *self)
 {
-  g_autoptr(SoupMessage) msg = NULL;
-  const char *protocols[] = { PP_PROTOCOL_SUBPROTOCOL, NULL };
-
   g_return_if_fail (PPB_IS_CLIENT (self));
   g_return_if_fail (self->connect_started_at == 0);
 
   self->connect_started_at = g_get_monotonic_time ();
-  msg = soup_message_new (SOUP_METHOD_GET, self->ws_url);
-  g_signal_connect_object (msg, "network-event", G_CALLBACK (on_network_event), self, 0);
-  soup_session_websocket_connect_async (self->soup, msg, NULL, (char **) protocols,
-                                        G_PRIORITY_DEFAULT, self->cancellable,
-                                        on_connected, g_object_ref (self));
+  ppb_socket_open (self->socket);
 }
 
 /* A normal close; "closed" follows once the daemon has answered. */
@@ -420,18 +339,8 @@ ppb_client_close (PpbClient *self)
     return;
 
   self->closing = TRUE;
-  if (self->ws != NULL)
-    {
-      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  else if (!self->closed)
-    {
-      /* Still connecting: on_connected() will see the cancellation. */
-      g_cancellable_cancel (self->cancellable);
-      self->closed = TRUE;
-      g_signal_emit (self, signals[CLOSED], 0);
-    }
+  if (!self->closed)
+    ppb_socket_close (self->socket, PP_WS_CLOSE_NORMAL);
 }
 
 /* Types a character every @interval_ms, or with 0 in lock-step: the next
@@ -493,8 +402,7 @@ ppb_client_is_open (PpbClient *self)
 {
   g_return_val_if_fail (PPB_IS_CLIENT (self), FALSE);
 
-  return !self->closed && self->ws != NULL &&
-         soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN;
+  return !self->closed && ppb_socket_is_open (self->socket);
 }
 
 /* Nothing in flight, nothing buffered. */

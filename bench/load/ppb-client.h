@@ -5,7 +5,6 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
 #include <pairpad.h>
 
 #include "ppb-latency.h"
@@ -16,7 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PpbClient, ppb_client, PPB, CLIENT, GObject)
 
-PpbClient       *ppb_client_new              (SoupSession *soup,
+PpbClient       *ppb_client_new              (PpPoller    *poller,
                                               const char  *ws_url,
                                               const char  *client_id,
                                               PpbLatency  *latency);

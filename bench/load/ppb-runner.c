@@ -61,7 +61,7 @@ struct _Runner
 
   /* Owned */
   SoupSession       *soup;           /* REST calls */
-  SoupSession       *ws_soup;        /* WebSocket handshakes */
+  PpPoller          *poller;         /* every client's socket */
   PpbLatency        *latency;
   GPtrArray         *rooms;          /* Room */
   GPtrArray         *clients;        /* PpbClient, every one */
@@ -270,9 +270,7 @@ on_client_closed (PpbClient *client,
     }
 }
 
-/* @max_conns bounds the connections being opened or kept idle; a WebSocket
- * leaves its session's pool once upgraded, so for them it only bounds the
- * handshakes in flight. */
+/* For REST calls: @max_conns bounds the requests in flight. */
 static SoupSession *
 new_session (guint max_conns)
 {
@@ -293,7 +291,7 @@ add_client (Runner     *r,
             Room       *room,
             const char *client_id)
 {
-  PpbClient *client = ppb_client_new (r->ws_soup, room->ws_url, client_id, r->latency);
+  PpbClient *client = ppb_client_new (r->poller, room->ws_url, client_id, r->latency);
 
   g_signal_connect (client, "joined", G_CALLBACK (on_client_joined), r);
   g_signal_connect (client, "closed", G_CALLBACK (on_client_closed), r);
@@ -653,8 +651,7 @@ runner_clear (Runner *r)
   g_clear_pointer (&r->clients, g_ptr_array_unref);
   g_clear_pointer (&r->latency, ppb_latency_free);
   g_clear_pointer (&r->initial_text, g_free);
-  soup_session_abort (r->ws_soup);
-  g_clear_object (&r->ws_soup);
+  g_clear_pointer (&r->poller, pp_poller_unref);
   soup_session_abort (r->soup);
   g_clear_object (&r->soup);
 }
@@ -671,6 +668,7 @@ ppb_runner_run (const PpbScenario *scenario,
   gboolean have_before = FALSE, have_start = FALSE, have_end = FALSE;
   gint64 started_at, ended_at, cpu_at_start, cpu_at_end;
   double duration_s;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (scenario != NULL, NULL);
   g_return_val_if_fail (options != NULL && options->url != NULL, NULL);
@@ -684,7 +682,7 @@ ppb_runner_run (const PpbScenario *scenario,
   result->clients = scenario->n_rooms * scenario->clients_per_room;
 
   r->soup = new_session (MAX_REST_REQUESTS);
-  r->ws_soup = new_session (options->max_handshakes + N_NEWCOMERS);
+  r->poller = pp_poller_new (&error);
   r->latency = ppb_latency_new ();
   r->rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) room_free);
   r->clients = g_ptr_array_new_with_free_func (g_object_unref);
@@ -696,6 +694,12 @@ ppb_runner_run (const PpbScenario *scenario,
 
       room->clients = g_ptr_array_new ();
       g_ptr_array_add (r->rooms, room);
+    }
+
+  if (r->poller == NULL)
+    {
+      ppb_result_set_error (result, "%s", error->message);
+      goto out;
     }
 
   if (!create_rooms (r))
