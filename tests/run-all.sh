@@ -88,8 +88,8 @@ if [ ! -f "$fuzz_build/build.ninja" ]; then
   CC=clang meson setup "$fuzz_build" -Dfuzzing=true -Ddaemon=disabled -Dtests=false -Dbenchmarks=false \
     -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-if ninja -C "$fuzz_build" tests/fuzz/fuzz-frame tests/fuzz/fuzz-op >/dev/null; then
-  for target in frame op; do
+if ninja -C "$fuzz_build" tests/fuzz/fuzz-frame tests/fuzz/fuzz-op tests/fuzz/fuzz-websocket >/dev/null; then
+  for target in frame op websocket; do
     corpus=$(mktemp -d)
     if "$fuzz_build/tests/fuzz/fuzz-$target" -max_total_time="$fuzz_seconds" \
          -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
