@@ -691,14 +691,39 @@ ppd_peer_send (PpdPeer    *self,
   ppd_peer_send_frame (self, frame);
 }
 
+/* Takes @json. A large payload (a welcome) is queued as it is, after a
+ * header of its own, rather than copied into a frame. */
+static void
+send_json_take (PpdPeer *self,
+                char    *json,
+                gsize    n_bytes)
+{
+  guint8 header[PP_WS_MAX_HEADER_SIZE];
+  g_autoptr(GBytes) header_bytes = NULL;
+  g_autoptr(GBytes) payload = NULL;
+
+  if (n_bytes < SEND_CHECK_BYTES || self->closing)
+    {
+      ppd_peer_send (self, json, n_bytes);
+      g_free (json);
+      return;
+    }
+
+  header_bytes = g_bytes_new (header, pp_ws_frame_header_write (header, PP_WS_OPCODE_TEXT,
+                                                                n_bytes, NULL));
+  payload = g_bytes_new_take (json, n_bytes);
+  queue_frame (self, header_bytes);
+  ppd_peer_send_frame (self, payload);
+}
+
 void
 ppd_peer_send_message (PpdPeer         *self,
                        const PpMessage *message)
 {
   gsize n_bytes;
-  g_autofree char *json = pp_message_to_json (message, &n_bytes);
+  char *json = pp_message_to_json (message, &n_bytes);
 
-  ppd_peer_send (self, json, n_bytes);
+  send_json_take (self, json, n_bytes);
 }
 
 /* For a frame as large as the document (a welcome): the client may take
@@ -708,10 +733,10 @@ ppd_peer_send_message_allowing (PpdPeer         *self,
                                 const PpMessage *message)
 {
   gsize n_bytes;
-  g_autofree char *json = pp_message_to_json (message, &n_bytes);
+  char *json = pp_message_to_json (message, &n_bytes);
 
   self->allowance += n_bytes + PP_WS_MAX_HEADER_SIZE;
-  ppd_peer_send (self, json, n_bytes);
+  send_json_take (self, json, n_bytes);
 }
 
 void

@@ -422,7 +422,15 @@ pp_ws_reader_next (PpWsReader *self,
         }
 
       if (available - header_size < size)
-        return PP_WS_READ_NEED_MORE;
+        {
+          /* Room for the whole frame at once: a 10 MiB welcome arriving
+           * in 64 KiB reads would otherwise be copied at every doubling. */
+          guint len = self->buffer->len;
+
+          g_byte_array_set_size (self->buffer, self->pos + header_size + size);
+          g_byte_array_set_size (self->buffer, len);
+          return PP_WS_READ_NEED_MORE;
+        }
 
       payload = p + header_size;
       if (masked)

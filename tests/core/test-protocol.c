@@ -1553,6 +1553,60 @@ test_unknown_server_type (void)
   g_assert_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE);
 }
 
+/* A welcome's text of 64 KiB or more is decoded outside json-glib: every
+ * escape decodes as json-glib would decode it, and the rules stay the
+ * same (a repeated member: the last one counts; a lone surrogate: refused). */
+static void
+test_big_text (void)
+{
+  static const char *pieces[][2] = {
+    { "plain ", "plain " },
+    { "\\\"quoted\\\" ", "\"quoted\" " },
+    { "a\\\\b ", "a\\b " },
+    { "\\/ ", "/ " },
+    { "\\b\\f\\n\\r\\t", "\b\f\n\r\t" },
+    { "\\u00e9\\u20ac ", "é€ " },
+    { "\\ud83d\\ude00 ", "😀 " },
+    { "déjà vu ", "déjà vu " },
+  };
+  g_autoptr(GString) json_text = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) frame = g_string_new (NULL);
+  g_autoptr(GString) repeated = g_string_new (NULL);
+  g_autoptr(GString) lone = g_string_new (NULL);
+  g_autoptr(PpMessage) msg = NULL;
+  g_autoptr(PpMessage) last_wins = NULL;
+  g_autoptr(GError) error = NULL;
+  PpProtocolLimits limits;
+
+  pp_protocol_limits_init_default (&limits);
+  for (guint i = 0; expected->len < 200 * 1024; i++)
+    {
+      g_string_append (json_text, pieces[i % G_N_ELEMENTS (pieces)][0]);
+      g_string_append (expected, pieces[i % G_N_ELEMENTS (pieces)][1]);
+    }
+
+  g_string_printf (frame, "{\"type\":\"welcome\",\"user\":\"u1\",\"v\":0,\"language\":\"c\","
+                   "\"title\":\"\",\"users\":[],\"text\":\"%s\"}", json_text->str);
+  msg = pp_message_parse (frame->str, frame->len, PP_DIRECTION_FROM_SERVER, &limits, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (msg->text, ==, expected->str);
+
+  g_string_printf (repeated, "{\"type\":\"welcome\",\"user\":\"u1\",\"v\":0,\"language\":\"c\","
+                   "\"title\":\"\",\"users\":[],\"text\":\"%s\",\"text\":\"short\"}",
+                   json_text->str);
+  last_wins = pp_message_parse (repeated->str, repeated->len, PP_DIRECTION_FROM_SERVER, &limits,
+                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_wins->text, ==, "short");
+
+  g_string_printf (lone, "{\"type\":\"welcome\",\"user\":\"u1\",\"v\":0,\"language\":\"c\","
+                   "\"title\":\"\",\"users\":[],\"text\":\"%s\\ud83d\"}", json_text->str);
+  g_assert_null (pp_message_parse (lone->str, lone->len, PP_DIRECTION_FROM_SERVER, &limits,
+                                   &error));
+  g_assert_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1613,6 +1667,7 @@ main (int   argc,
   g_test_add_func ("/pp/protocol/random/mutations", test_random_mutations);
 
   g_test_add_func ("/pp/protocol/unknown-server-type", test_unknown_server_type);
+  g_test_add_func ("/pp/protocol/big-text", test_big_text);
 
   return g_test_run ();
 }

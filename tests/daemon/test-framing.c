@@ -284,6 +284,39 @@ test_close_answered (Fixture       *f,
   assert_message_type (other, "leave");
 }
 
+/* A welcome far larger than a socket buffer, with text that needs every
+ * kind of escape: it arrives whole and decodes to the room's text. */
+static void
+test_big_welcome (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *room = NULL;
+  g_autoptr(PpTestRawClient) client = NULL;
+  g_autoptr(PpMessage) welcome = NULL;
+  g_autoptr(GError) error = NULL;
+  PpProtocolLimits limits;
+  PpWsFrame frame;
+  PpWsReadResult result;
+
+  pp_protocol_limits_init_default (&limits);
+  limits.max_frame_bytes = 64 * 1024 * 1024;
+  while (text->len < 3 * 1024 * 1024)
+    g_string_append (text, "line \"quoted\" \\ tab\t é€ 😀 \x01\n");
+  room = pp_test_daemon_create_room (f->daemon, text->str);
+
+  client = pp_test_raw_client_new (f->daemon, room, 0);
+  pp_test_raw_client_send (client, HELLO);
+  while ((result = pp_test_raw_client_read (client, &frame, TIMEOUT_MS)) == PP_WS_READ_PING)
+    ;
+  g_assert_cmpint (result, ==, PP_WS_READ_MESSAGE);
+  welcome = pp_message_parse ((const char *) frame.payload, frame.payload_size,
+                              PP_DIRECTION_FROM_SERVER, &limits, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (welcome->type, ==, PP_MESSAGE_WELCOME);
+  g_assert_true (g_str_equal (welcome->text, text->str));
+}
+
 typedef struct
 {
   const char *name;
@@ -339,6 +372,7 @@ main (int   argc,
   ADD ("many-frames-in-one-write", test_many_frames_in_one_write);
   ADD ("hello-with-handshake", test_hello_with_handshake);
   ADD ("close-answered", test_close_answered);
+  ADD ("big-welcome", test_big_welcome);
 #undef ADD
 
   for (guint i = 0; i < G_N_ELEMENTS (violations); i++)
