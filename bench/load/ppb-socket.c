@@ -24,7 +24,6 @@
 
 #define MAX_PAYLOAD (64 * 1024 * 1024)
 #define MAX_RESPONSE_HEAD (16 * 1024)
-#define READ_CHUNK (64 * 1024)
 #define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 typedef enum
@@ -235,16 +234,39 @@ read_handshake (PpbSocket *self)
   read_frames (self);
 }
 
+/* The 101 answer; what follows it in the same reads goes to the reader. */
+static void
+read_handshake_input (PpbSocket *self)
+{
+  while (self->state == STATE_HANDSHAKE)
+    {
+      g_autoptr(GError) error = NULL;
+      guint8 buffer[512];
+      gssize n = g_pollable_input_stream_read_nonblocking (self->input, buffer, sizeof buffer,
+                                                           NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return;
+      if (n <= 0)
+        {
+          finish (self, 0, n == 0 ? "the daemon closed the connection" : error->message);
+          return;
+        }
+
+      g_byte_array_append (self->response, buffer, n);
+      read_handshake (self);
+    }
+}
+
 static void
 read_input (PpbSocket *self)
 {
-  guint8 buffer[READ_CHUNK];
+  read_handshake_input (self);
 
-  while (self->state == STATE_HANDSHAKE || self->state == STATE_OPEN)
+  while (self->state == STATE_OPEN)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_input_stream_read_nonblocking (self->input, buffer, sizeof buffer,
-                                                           NULL, &error);
+      gssize n = pp_ws_reader_read (self->reader, self->input, &error);
 
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return;
@@ -253,17 +275,7 @@ read_input (PpbSocket *self)
           finish (self, 0, n == 0 ? "the connection to the daemon was lost" : error->message);
           return;
         }
-
-      if (self->state == STATE_HANDSHAKE)
-        {
-          g_byte_array_append (self->response, buffer, n);
-          read_handshake (self);
-        }
-      else
-        {
-          pp_ws_reader_push (self->reader, buffer, n);
-          read_frames (self);
-        }
+      read_frames (self);
     }
 }
 

@@ -31,7 +31,6 @@
 #define SEND_CHECK_BYTES (64 * 1024)
 /* How long a client has to answer our close frame. */
 #define CLOSE_TIMEOUT_S 5
-#define READ_CHUNK (64 * 1024)
 
 struct _PpdPeer
 {
@@ -434,18 +433,15 @@ read_frames (PpdPeer *self)
     }
 }
 
-/* Reads until the kernel has nothing more: the stream may hold bytes that
+/* Reads until the socket has nothing more: the stream may hold bytes that
  * arrived with the HTTP request, which no poll would report. */
 static void
 read_input (PpdPeer *self)
 {
-  guint8 buffer[READ_CHUNK];
-
   while (!self->closed)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_input_stream_read_nonblocking (self->input, buffer, sizeof buffer,
-                                                           NULL, &error);
+      gssize n = pp_ws_reader_read (self->reader, self->input, &error);
 
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return;
@@ -458,7 +454,6 @@ read_input (PpdPeer *self)
         }
 
       self->last_frame_at = g_get_monotonic_time ();
-      pp_ws_reader_push (self->reader, buffer, n);
       read_frames (self);
     }
 }

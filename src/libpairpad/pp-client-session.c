@@ -1345,8 +1345,59 @@ pp_client_session_receive (PpClientSession  *self,
       return FALSE;
     }
 
-  if (!(msg = pp_message_parse (frame, n_bytes, PP_DIRECTION_FROM_SERVER, &self->limits, error)))
+  if (!(msg = pp_client_session_parse (self, frame, n_bytes, error)))
     return FALSE;
+
+  return pp_client_session_receive_message (self, msg, error);
+}
+
+/**
+ * pp_client_session_parse:
+ * @self: a session
+ * @frame: (array length=n_bytes): one frame from the server
+ * @n_bytes: its length
+ * @error: a #GError
+ *
+ * Parses a server frame with the session's limits, for a caller that reads
+ * the message too before pp_client_session_receive_message().
+ *
+ * Returns: (transfer full) (nullable): the message
+ */
+PpMessage *
+pp_client_session_parse (PpClientSession  *self,
+                         const char       *frame,
+                         gsize             n_bytes,
+                         GError          **error)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), NULL);
+
+  return pp_message_parse (frame, n_bytes, PP_DIRECTION_FROM_SERVER, &self->limits, error);
+}
+
+/**
+ * pp_client_session_receive_message:
+ * @self: a connected session
+ * @msg: a message from pp_client_session_parse()
+ * @error: a #GError
+ *
+ * pp_client_session_receive() for a frame already parsed.
+ *
+ * Returns: as pp_client_session_receive()
+ */
+gboolean
+pp_client_session_receive_message (PpClientSession  *self,
+                                   PpMessage        *msg,
+                                   GError          **error)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), FALSE);
+  g_return_val_if_fail (msg != NULL && msg->direction == PP_DIRECTION_FROM_SERVER, FALSE);
+
+  if (self->state == PP_CLIENT_SESSION_OFFLINE)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           "received a frame while disconnected");
+      return FALSE;
+    }
 
   /* A newer daemon's message types are ignored, as the protocol asks. */
   if (msg->type == PP_MESSAGE_UNKNOWN)

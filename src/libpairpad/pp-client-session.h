@@ -62,6 +62,13 @@ gboolean              pp_client_session_receive              (PpClientSession  *
                                                                const char       *frame,
                                                                gsize             n_bytes,
                                                                GError          **error);
+PpMessage            *pp_client_session_parse                (PpClientSession  *self,
+                                                               const char       *frame,
+                                                               gsize             n_bytes,
+                                                               GError          **error);
+gboolean              pp_client_session_receive_message      (PpClientSession  *self,
+                                                               PpMessage        *msg,
+                                                               GError          **error);
 gboolean              pp_client_session_local_op             (PpClientSession  *self,
                                                                PpTextOp         *op,
                                                                GError          **error);

@@ -18,6 +18,7 @@
  * over whole, up to a size limit checked before its payload is buffered. */
 
 #define MAX_CONTROL_PAYLOAD 125
+#define READ_CHUNK (64 * 1024)
 #define MAX_CLOSE_REASON (MAX_CONTROL_PAYLOAD - 2)
 
 struct _PpWsReader
@@ -223,6 +224,43 @@ pp_ws_reader_push (PpWsReader *self,
       self->pos = 0;
     }
   g_byte_array_append (self->buffer, data, n_bytes);
+}
+
+/* Reads what @input has, up to READ_CHUNK bytes, straight into the buffer:
+ * the bytes read, 0 at the end of the stream, or -1 with @error
+ * (G_IO_ERROR_WOULD_BLOCK when there is nothing to read now). Call it
+ * until it would block, handling frames in between: a stream may hold
+ * bytes no poll reports (read along with an HTTP request, or decrypted). */
+gssize
+pp_ws_reader_read (PpWsReader            *self,
+                   GPollableInputStream  *input,
+                   GError               **error)
+{
+  guint len;
+  gssize n;
+
+  if (self->pos > 0)
+    {
+      g_byte_array_remove_range (self->buffer, 0, self->pos);
+      self->pos = 0;
+    }
+
+  len = self->buffer->len;
+  g_byte_array_set_size (self->buffer, len + READ_CHUNK);
+  n = g_pollable_input_stream_read_nonblocking (input, self->buffer->data + len, READ_CHUNK,
+                                                NULL, error);
+  /* What was read stays; after an error nothing more is kept, and a
+   * refused message's payload is dropped as it comes. */
+  g_byte_array_set_size (self->buffer, len + (n > 0 && !self->failed ? n : 0));
+  if (n > 0 && !self->failed && self->skip > 0 && len == 0)
+    {
+      gsize dropped = MIN (self->skip, (guint64) n);
+
+      g_byte_array_remove_range (self->buffer, 0, dropped);
+      self->skip -= dropped;
+    }
+
+  return n;
 }
 
 gsize

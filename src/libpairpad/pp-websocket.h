@@ -9,7 +9,7 @@
 # error "Only <pairpad.h> can be included directly."
 #endif
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -80,6 +80,9 @@ void            pp_ws_reader_push    (PpWsReader   *self,
                                       gsize         n_bytes);
 PpWsReadResult  pp_ws_reader_next    (PpWsReader   *self,
                                       PpWsFrame    *frame);
+gssize          pp_ws_reader_read    (PpWsReader            *self,
+                                      GPollableInputStream  *input,
+                                      GError               **error);
 gsize           pp_ws_reader_get_buffered
                                      (PpWsReader   *self);
 

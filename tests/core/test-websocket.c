@@ -336,6 +336,48 @@ test_skip_refused_message (void)
   g_assert_cmpuint (n_messages, ==, 1);
 }
 
+/* From a stream as the daemon reads it: straight into the buffer, with a
+ * refused message between two good ones dropped as it is read. */
+static void
+test_read_from_stream (void)
+{
+  g_autoptr(PpWsReader) reader = pp_ws_reader_new (TRUE, LIMIT);
+  g_autoptr(GByteArray) wire = g_byte_array_new ();
+  g_autofree char *big = g_malloc0 (LIMIT * 200);
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  guint n_errors = 0;
+  gssize n;
+
+  append_frame (wire, 0x81, "first", 5, TRUE);
+  append_frame (wire, 0x82, big, LIMIT * 200, TRUE);
+  append_frame (wire, 0x81, "second", 6, TRUE);
+  input = g_memory_input_stream_new_from_data (g_memdup2 (wire->data, wire->len), wire->len,
+                                               g_free);
+
+  while ((n = pp_ws_reader_read (reader, G_POLLABLE_INPUT_STREAM (input), NULL)) > 0)
+    {
+      PpWsFrame frame;
+      PpWsReadResult result;
+
+      g_assert_cmpuint (pp_ws_reader_get_buffered (reader), <=, 64 * 1024 + 64);
+      while ((result = pp_ws_reader_next (reader, &frame)) != PP_WS_READ_NEED_MORE)
+        {
+          if (result == PP_WS_READ_ERROR)
+            n_errors++;
+          else
+            g_ptr_array_add (messages, g_strndup ((const char *) frame.payload,
+                                                  frame.payload_size));
+        }
+    }
+
+  g_assert_cmpint (n, ==, 0);
+  g_assert_cmpuint (n_errors, ==, 1);
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpstr (messages->pdata[0], ==, "first");
+  g_assert_cmpstr (messages->pdata[1], ==, "second");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +395,7 @@ main (int   argc,
   g_test_add_func ("/pp/websocket/violations", test_violations);
   g_test_add_func ("/pp/websocket/limit-from-header", test_limit_from_header);
   g_test_add_func ("/pp/websocket/skip-refused-message", test_skip_refused_message);
+  g_test_add_func ("/pp/websocket/read-from-stream", test_read_from_stream);
 
   return g_test_run ();
 }

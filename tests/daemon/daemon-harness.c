@@ -799,6 +799,29 @@ pp_test_raw_client_send (PpTestRawClient *client,
   pp_test_raw_client_send_frame (client, 0x80 | PP_WS_OPCODE_TEXT, frame, strlen (frame), TRUE);
 }
 
+/* Bytes from the daemon into the reader by @deadline: FALSE on timeout,
+ * and at the end of the connection (then *@ended). */
+static gboolean
+receive (PpTestRawClient *client,
+         gint64           deadline,
+         gboolean        *ended)
+{
+  char buffer[4096];
+  gssize n;
+  gint64 left = deadline - g_get_monotonic_time ();
+
+  *ended = FALSE;
+  if (left <= 0 || !g_socket_condition_timed_wait (client->socket, G_IO_IN, left, NULL, NULL))
+    return FALSE;
+
+  n = g_socket_receive (client->socket, buffer, sizeof buffer, NULL, NULL);
+  *ended = n <= 0;
+  if (n > 0)
+    pp_ws_reader_push (client->reader, buffer, n);
+
+  return n > 0;
+}
+
 /* The next frame from the daemon (NEED_MORE when none came in time, or the
  * connection ended). */
 PpWsReadResult
@@ -808,20 +831,12 @@ pp_test_raw_client_read (PpTestRawClient *client,
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
   PpWsReadResult result;
+  gboolean ended;
 
   while ((result = pp_ws_reader_next (client->reader, frame)) == PP_WS_READ_NEED_MORE)
     {
-      char buffer[4096];
-      gssize n;
-      gint64 left = deadline - g_get_monotonic_time ();
-
-      if (left <= 0 ||
-          !g_socket_condition_timed_wait (client->socket, G_IO_IN, left, NULL, NULL))
+      if (!receive (client, deadline, &ended))
         return PP_WS_READ_NEED_MORE;
-      n = g_socket_receive (client->socket, buffer, sizeof buffer, NULL, NULL);
-      if (n <= 0)
-        return PP_WS_READ_NEED_MORE;
-      pp_ws_reader_push (client->reader, buffer, n);
     }
 
   return result;
@@ -834,20 +849,12 @@ pp_test_raw_client_wait_eof (PpTestRawClient *client,
                              guint            timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  gboolean ended = FALSE;
 
-  for (;;)
-    {
-      char buffer[4096];
-      gssize n;
-      gint64 left = deadline - g_get_monotonic_time ();
+  while (receive (client, deadline, &ended))
+    ;
 
-      if (left <= 0 ||
-          !g_socket_condition_timed_wait (client->socket, G_IO_IN, left, NULL, NULL))
-        return FALSE;
-      n = g_socket_receive (client->socket, buffer, sizeof buffer, NULL, NULL);
-      if (n <= 0)
-        return TRUE;
-    }
+  return ended;
 }
 
 void

@@ -59,19 +59,21 @@ check_reframed (const PpWsFrame *message)
     abort ();
 }
 
+/* Character by character, unlike the reader (which validates runs). */
 static gboolean
 is_utf8 (const guint8 *data,
          gsize         size)
 {
   const char *p = (const char *) data;
   const char *end = p + size;
-  const char *stop;
 
-  while (!g_utf8_validate_len (p, end - p, &stop))
+  while (p < end)
     {
-      if (*stop != '\0')
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
         return FALSE;
-      p = stop + 1;
+      p = c == 0 ? p + 1 : g_utf8_next_char (p);
     }
 
   return TRUE;
