@@ -179,6 +179,11 @@ hex4 (const guchar *p)
 
 /* @p points at the opening quote; on success returns the byte after the
  * closing quote. */
+/* Bytes that end a run of plain characters in a JSON string. */
+static const guint8 string_special[256] = {
+  [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 static const guchar *
 scan_string (JsonScan     *scan,
              const char   *data,
@@ -191,8 +196,15 @@ scan_string (JsonScan     *scan,
 
   while (p < end)
     {
-      guchar c = *p;
+      guchar c;
 
+      /* The common case, in a tight loop: bytes that stand for themselves. */
+      while (p < end && !string_special[*p])
+        p++;
+      if (p == end)
+        break;
+
+      c = *p;
       if (c == '"')
         return p + 1;
 
@@ -200,12 +212,6 @@ scan_string (JsonScan     *scan,
         {
           scan_fail (error, data, p, "raw control character in a string");
           return NULL;
-        }
-
-      if (c != '\\')
-        {
-          p++;
-          continue;
         }
 
       if (end - p < 2)
@@ -654,10 +660,11 @@ parse_with_big_string (const char      *data,
   if (!json_parser_load_from_data (parser, small->str, (gssize) small->len, error))
     return NULL;
 
+  /* Not sealed like the nodes of an immutable parser: sealing hashes every
+   * string, the big one too (10 ms for 10 MiB), and nothing here needs it. */
   root = json_parser_steal_root (parser);
   text = decode_string (scan->big_start, scan->big_end);
   json_object_set_string_member (json_node_get_object (root), name, text);
-  json_node_seal (root);
 
   return root;
 }

@@ -218,7 +218,15 @@ pp_ws_reader_push (PpWsReader *self,
       n_bytes -= dropped;
     }
 
-  if (self->pos > 0)
+  /* An idle connection keeps no large buffer: one that held a big
+   * message is let go once it is read. */
+  if (self->pos == self->buffer->len && self->buffer->len > READ_CHUNK)
+    {
+      g_byte_array_unref (self->buffer);
+      self->buffer = g_byte_array_new ();
+      self->pos = 0;
+    }
+  else if (self->pos > 0)
     {
       g_byte_array_remove_range (self->buffer, 0, self->pos);
       self->pos = 0;
@@ -226,8 +234,8 @@ pp_ws_reader_push (PpWsReader *self,
   g_byte_array_append (self->buffer, data, n_bytes);
 }
 
-/* Reads what @input has, up to READ_CHUNK bytes, straight into the buffer:
- * the bytes read, 0 at the end of the stream, or -1 with @error
+/* Reads what @input has, up to READ_CHUNK bytes, into the reader: the
+ * bytes read, 0 at the end of the stream, or -1 with @error
  * (G_IO_ERROR_WOULD_BLOCK when there is nothing to read now). Call it
  * until it would block, handling frames in between: a stream may hold
  * bytes no poll reports (read along with an HTTP request, or decrypted). */
@@ -236,29 +244,11 @@ pp_ws_reader_read (PpWsReader            *self,
                    GPollableInputStream  *input,
                    GError               **error)
 {
-  guint len;
-  gssize n;
+  guint8 chunk[READ_CHUNK];
+  gssize n = g_pollable_input_stream_read_nonblocking (input, chunk, sizeof chunk, NULL, error);
 
-  if (self->pos > 0)
-    {
-      g_byte_array_remove_range (self->buffer, 0, self->pos);
-      self->pos = 0;
-    }
-
-  len = self->buffer->len;
-  g_byte_array_set_size (self->buffer, len + READ_CHUNK);
-  n = g_pollable_input_stream_read_nonblocking (input, self->buffer->data + len, READ_CHUNK,
-                                                NULL, error);
-  /* What was read stays; after an error nothing more is kept, and a
-   * refused message's payload is dropped as it comes. */
-  g_byte_array_set_size (self->buffer, len + (n > 0 && !self->failed ? n : 0));
-  if (n > 0 && !self->failed && self->skip > 0 && len == 0)
-    {
-      gsize dropped = MIN (self->skip, (guint64) n);
-
-      g_byte_array_remove_range (self->buffer, 0, dropped);
-      self->skip -= dropped;
-    }
+  if (n > 0)
+    pp_ws_reader_push (self, chunk, n);
 
   return n;
 }
@@ -357,7 +347,13 @@ pp_ws_reader_next (PpWsReader *self,
 
   if (self->message_done)
     {
-      g_byte_array_set_size (self->message, 0);
+      if (self->message->len > READ_CHUNK)
+        {
+          g_byte_array_unref (self->message);
+          self->message = g_byte_array_new ();
+        }
+      else
+        g_byte_array_set_size (self->message, 0);
       self->message_done = FALSE;
     }
 
