@@ -398,7 +398,8 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     let words: string;
     switch (s.kind) {
       case 'connecting':
-        words = 'Connecting…';
+        // A retry in progress: unsent edits are still worth saying.
+        words = `Connecting…${pending}`;
         break;
       case 'connected':
         words = session.joined ? 'Connected' : 'Joining…';

@@ -69,11 +69,19 @@ is_utf8 (const guint8 *data,
 
   while (p < end)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      gunichar c;
 
+      /* U+0000 is a character; g_utf8_get_char_validated() refuses it. */
+      if (*p == '\0')
+        {
+          p++;
+          continue;
+        }
+
+      c = g_utf8_get_char_validated (p, end - p);
       if (c == (gunichar) -1 || c == (gunichar) -2)
         return FALSE;
-      p = c == 0 ? p + 1 : g_utf8_next_char (p);
+      p = g_utf8_next_char (p);
     }
 
   return TRUE;
