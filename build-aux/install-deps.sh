@@ -18,9 +18,9 @@ packages=(
   desktop-file-utils appstream
 )
 # The test suites: a real PostgreSQL, clang for the libFuzzer targets and the
-# sanitizer runtimes.
+# sanitizer runtimes, openssl for a test's own TLS certificate.
 if [ "$want_tests" = 1 ]; then
-  packages+=(postgresql clang libclang-rt-14-dev jq curl)
+  packages+=(postgresql clang libclang-rt-14-dev jq curl openssl)
   # The browser client's end-to-end tests: a real Chromium, and emoji that
   # render in its screenshots.
   packages+=(chromium fonts-noto-color-emoji fonts-wqy-zenhei)

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ppd-config.h"
 #include "ppd-static.h"
@@ -54,6 +55,15 @@ static const Setting settings[] = {
   STRING_SETTING ("web-root", "daemon", "PAIRPAD_WEB_ROOT", web_root,
                   N_("Directory of the browser client (default: the installed one, or the build "
                      "tree's when run from it)"), N_("DIR")),
+  STRING_SETTING ("tls-cert", "daemon", "PAIRPAD_TLS_CERT", tls_cert,
+                  N_("PEM certificate (chain) to serve HTTPS and wss:// with; needs --tls-key"),
+                  N_("FILE")),
+  STRING_SETTING ("tls-key", "daemon", "PAIRPAD_TLS_KEY", tls_key,
+                  N_("PEM private key of --tls-cert"), N_("FILE")),
+  STRING_SETTING ("allowed-origin", "daemon", "PAIRPAD_ALLOWED_ORIGIN", allowed_origin,
+                  N_("Web origins besides the daemon's own whose pages may open rooms and call "
+                     "the API, comma-separated, like https://app.example.com (default: none)"),
+                  N_("ORIGINS")),
   UINT_SETTING ("max-frame-bytes", "limits", "PAIRPAD_MAX_FRAME_BYTES", limits.max_frame_bytes,
                 1024, 64 * 1024 * 1024, N_("Largest WebSocket frame accepted (default 1048576)"),
                 N_("BYTES")),
@@ -172,6 +182,7 @@ ppd_config_free (PpdConfig *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
     setting_free_value (&settings[i], self);
+  g_strfreev (self->allowed_origins);
   g_free (self->config_file);
   g_free (self);
 }
@@ -214,6 +225,43 @@ load_key_file (const char  *explicit_path,
   return NULL;
 }
 
+/**
+ * ppd_config_normalize_origin:
+ * @origin: what a browser sends as Origin, or an operator writes
+ *
+ * An origin as browsers serialize it (RFC 6454): scheme and host in lower
+ * case, the port only when it is not the scheme's default, no path.
+ *
+ * Returns: (nullable): the origin, or %NULL when @origin is none
+ */
+char *
+ppd_config_normalize_origin (const char *origin)
+{
+  g_autoptr(GUri) uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *scheme = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *authority = NULL;
+  int port;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (*g_uri_get_path (uri) != '\0' && !g_str_equal (g_uri_get_path (uri), "/")) ||
+      g_uri_get_query (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
+    return NULL;
+
+  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+  if (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https"))
+    return NULL;
+
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  authority = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+  port = g_uri_get_port (uri);
+  if (port < 0 || (port == 80 && g_str_equal (scheme, "http")) ||
+      (port == 443 && g_str_equal (scheme, "https")))
+    return g_strdup_printf ("%s://%s", scheme, authority);
+
+  return g_strdup_printf ("%s://%s:%d", scheme, authority, port);
+}
+
 static gboolean
 validate (PpdConfig  *self,
           GError    **error)
@@ -226,6 +274,33 @@ validate (PpdConfig  *self,
                    _("database: “%s” is neither sqlite:///path nor postgresql://…"),
                    self->database);
       return FALSE;
+    }
+
+  if ((self->tls_cert == NULL) != (self->tls_key == NULL))
+    {
+      g_set_error_literal (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                           _("tls-cert and tls-key go together: give both or neither"));
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->allowed_origins, g_strfreev);
+  self->allowed_origins = g_strsplit (self->allowed_origin ? self->allowed_origin : "", ",", -1);
+  for (guint i = 0; self->allowed_origins[i] != NULL; i++)
+    {
+      char *origin = g_strstrip (self->allowed_origins[i]);
+      g_autofree char *normal = ppd_config_normalize_origin (origin);
+
+      if (*origin == '\0')
+        continue;
+      if (normal == NULL)
+        {
+          g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                       _("allowed-origin: “%s” is not an origin like https://app.example.com"),
+                       origin);
+          return FALSE;
+        }
+      g_free (self->allowed_origins[i]);
+      self->allowed_origins[i] = g_steal_pointer (&normal);
     }
 
   if (self->idle_timeout_s <= self->ping_interval_s)

@@ -16,6 +16,10 @@ typedef struct
   guint             port;
   char             *database;            /* sqlite:///abs/path.db | postgresql://… */
   char             *web_root;            /* the browser client's files */
+  char             *tls_cert;            /* PEM files, both or neither */
+  char             *tls_key;
+  char             *allowed_origin;      /* as given: comma-separated */
+  GStrv             allowed_origins;     /* normalized, from allowed_origin */
   char             *config_file;         /* the file that was read, or NULL */
   gboolean          verbose;
 
@@ -47,6 +51,7 @@ PpdConfig  *ppd_config_new_from_args   (int          *argc,
                                          GError      **error);
 void        ppd_config_free             (PpdConfig    *self);
 char       *ppd_config_dup_default_database (void);
+char       *ppd_config_normalize_origin (const char   *origin);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdConfig, ppd_config_free)
 

@@ -37,16 +37,26 @@ struct _PpdContext
 G_DEFINE_FINAL_TYPE (PpdContext, ppd_context, G_TYPE_OBJECT)
 
 /* Small frames must leave at once: with Nagle's algorithm and delayed acks
- * a client with a few frames in flight stalls ~40 ms per round trip. */
+ * a client with a few frames in flight stalls ~40 ms per round trip. Every
+ * answer, the API's included, carries the headers that keep a browser from
+ * sniffing types, framing the page or leaking the room's address; with TLS
+ * on, browsers are told to come back only over HTTPS. */
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     PpdContext        *self)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
   if (socket != NULL)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  if (self->config->tls_cert != NULL)
+    soup_message_headers_replace (headers, "Strict-Transport-Security", "max-age=31536000");
 }
 
 /* libsoup before 3.3 never closes a kept-alive connection once the client
@@ -128,6 +138,19 @@ ppd_context_new (PpdConfig  *config,
     g_warning ("No browser client in %s: the API works, the web pages do not "
                "(build it with “make run”, or pass --web-root)", config->web_root);
   self->server = soup_server_new ("server-header", "pairpadd/" PACKAGE_VERSION " ", NULL);
+  if (config->tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert,
+                                                                                 config->tls_key,
+                                                                                 error);
+
+      if (certificate == NULL)
+        {
+          g_prefix_error (error, "tls-cert %s, tls-key %s: ", config->tls_cert, config->tls_key);
+          return NULL;
+        }
+      soup_server_set_tls_certificate (self->server, certificate);
+    }
   g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_started),
                            self, 0);
   if (!soup_check_version (3, 3, 0))
@@ -223,7 +246,10 @@ start_listening (PpdContext  *self,
 
   address = g_inet_socket_address_new (inet, self->config->port);
   socket = listen_socket_new (address, error);
-  if (socket == NULL || !soup_server_listen_socket (self->server, socket, 0, error))
+  if (socket == NULL ||
+      !soup_server_listen_socket (self->server, socket,
+                                  self->config->tls_cert != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                                  error))
     return FALSE;
 
   uris = soup_server_get_uris (self->server);

@@ -531,6 +531,90 @@ is_websocket_upgrade (SoupServerMessage *msg)
   return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
 }
 
+/* Browsers say which page a request comes from (Origin); tools and the
+ * desktop app send none and are judged by their token alone. A page of
+ * another site may use the API and open rooms only when the operator
+ * allowed its origin (--allowed-origin): no other site can act in its
+ * visitors' name (cross-site WebSocket hijacking), nor read what the API
+ * answers to them. */
+typedef enum
+{
+  ORIGIN_NONE,
+  ORIGIN_OWN,
+  ORIGIN_ALLOWED,
+  ORIGIN_FOREIGN,
+} OriginKind;
+
+/* The daemon's own pages come from the host the request was sent to: the
+ * Origin's host and port are the Host header. The scheme is left out, so
+ * that a daemon behind a TLS proxy recognizes its own pages too. */
+static OriginKind
+classify_origin (PpdContext         *context,
+                 SoupServerMessage  *msg,
+                 char              **normalized)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  const GStrv allowed = ppd_context_get_config (context)->allowed_origins;
+  const char *authority;
+
+  *normalized = NULL;
+  if (origin == NULL)
+    return ORIGIN_NONE;
+
+  *normalized = ppd_config_normalize_origin (origin);
+  if (*normalized == NULL)
+    return ORIGIN_FOREIGN;
+
+  authority = strstr (*normalized, "://") + 3;
+  if (host != NULL && g_ascii_strcasecmp (authority, host) == 0)
+    return ORIGIN_OWN;
+
+  return g_strv_contains ((const char * const *) allowed, *normalized) ? ORIGIN_ALLOWED
+                                                                        : ORIGIN_FOREIGN;
+}
+
+/* FALSE when the request was answered: refused for its origin, or a CORS
+ * preflight. Pages of allowed origins get the CORS headers. */
+static gboolean
+check_origin (PpdContext        *context,
+              SoupServerMessage *msg)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  g_autofree char *origin = NULL;
+  OriginKind kind = classify_origin (context, msg, &origin);
+
+  if (kind == ORIGIN_FOREIGN)
+    {
+      respond_error (context, msg, SOUP_STATUS_FORBIDDEN, PP_PROTOCOL_ERROR_FORBIDDEN,
+                     "Pages of this origin may not use this daemon");
+      return FALSE;
+    }
+
+  if (kind == ORIGIN_ALLOWED)
+    {
+      soup_message_headers_replace (response, "Access-Control-Allow-Origin", origin);
+      soup_message_headers_append (response, "Vary", "Origin");
+    }
+
+  if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_OPTIONS))
+    {
+      if (kind == ORIGIN_ALLOWED)
+        {
+          soup_message_headers_replace (response, "Access-Control-Allow-Methods",
+                                        "GET, HEAD, POST, OPTIONS");
+          soup_message_headers_replace (response, "Access-Control-Allow-Headers",
+                                        "Content-Type, Authorization");
+          soup_message_headers_replace (response, "Access-Control-Max-Age", "600");
+        }
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void accept_websocket (PpdContext        *context,
                               SoupServerMessage *msg);
 
@@ -552,6 +636,9 @@ rooms_handler (SoupServer        *server,
                      "The daemon is shutting down");
       return;
     }
+
+  if (!check_origin (context, msg))
+    return;
 
   if (g_str_equal (path, ROOMS_PREFIX) || g_str_equal (path, ROOMS_PREFIX "/"))
     {

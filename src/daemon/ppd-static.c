@@ -162,8 +162,8 @@ load_file (GTask        *task,
   g_task_return_pointer (task, cached, (GDestroyNotify) cached_file_free);
 }
 
-/* Headers every page and file gets: the app runs only its own code, talks
- * only to its own origin, and never leaks the room link in a Referer. */
+/* Headers the pages and files get on top of every answer's (ppd-context):
+ * the app runs only its own code and talks only to its own origin. */
 void
 ppd_static_add_security_headers (SoupServerMessage *msg)
 {
@@ -175,9 +175,6 @@ ppd_static_add_security_headers (SoupServerMessage *msg)
                                 "connect-src 'self' ws: wss:; img-src 'self' data:; "
                                 "font-src 'self' data:; object-src 'none'; base-uri 'none'; "
                                 "frame-ancestors 'none'; form-action 'self'");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
   soup_message_headers_replace (headers, "Cross-Origin-Opener-Policy", "same-origin");
 }
 

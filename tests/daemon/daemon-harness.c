@@ -118,7 +118,9 @@ pp_test_daemon_start (PpTestDaemon *daemon)
   g_autofree char *line = NULL;
   g_autofree char *port = g_strdup_printf ("%u", daemon->port);
   const char *binary = g_getenv ("PAIRPADD");
-  const char *marker = "pairpadd listening on http://127.0.0.1:";
+  const char *marker = "pairpadd listening on ";
+  const char *scheme;
+  const char *address;
 
   g_assert_nonnull (binary);
   g_assert_null (daemon->process);
@@ -141,15 +143,38 @@ pp_test_daemon_start (PpTestDaemon *daemon)
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, marker))
+  if (line == NULL || !g_str_has_prefix (line, marker) ||
+      (address = strstr (line, "://127.0.0.1:")) == NULL)
     g_error ("pairpadd did not start (printed “%s”)", line ? line : "nothing");
 
-  daemon->port = atoi (line + strlen (marker));
+  scheme = g_str_has_prefix (line + strlen (marker), "https") ? "s" : "";
+  daemon->port = atoi (address + strlen ("://127.0.0.1:"));
   g_assert_cmpuint (daemon->port, >, 0);
   g_free (daemon->base_url);
   g_free (daemon->ws_base_url);
-  daemon->base_url = g_strdup_printf ("http://127.0.0.1:%u", daemon->port);
-  daemon->ws_base_url = g_strdup_printf ("ws://127.0.0.1:%u", daemon->port);
+  daemon->base_url = g_strdup_printf ("http%s://127.0.0.1:%u", scheme, daemon->port);
+  daemon->ws_base_url = g_strdup_printf ("ws%s://127.0.0.1:%u", scheme, daemon->port);
+}
+
+/* A daemon with --tls-cert: every session of the harness trusts
+ * @database (the test's own certificate). */
+void
+pp_test_daemon_trust (PpTestDaemon *daemon,
+                      GTlsDatabase *database)
+{
+  g_set_object (&daemon->tls_database, database);
+  soup_session_set_tls_database (daemon->http, database);
+}
+
+SoupSession *
+pp_test_daemon_new_session (PpTestDaemon *daemon)
+{
+  SoupSession *session = soup_session_new ();
+
+  if (daemon->tls_database != NULL)
+    soup_session_set_tls_database (session, daemon->tls_database);
+
+  return session;
 }
 
 /* Sends @signal and reaps the process: its exit status, or 128 + the
@@ -226,6 +251,7 @@ pp_test_daemon_free (PpTestDaemon *daemon)
     }
 
   g_clear_object (&daemon->http);
+  g_clear_object (&daemon->tls_database);
   g_strfreev (daemon->extra_args);
   g_free (daemon->tmpdir);
   g_free (daemon->database);
@@ -417,7 +443,7 @@ pp_test_client_new (PpTestDaemon *daemon,
   client->daemon = daemon;
   client->room = g_strdup (room);
   client->session = pp_client_session_new (client_id, name, NULL);
-  client->soup = soup_session_new ();
+  client->soup = pp_test_daemon_new_session (daemon);
   client->closed = TRUE;
 
   g_signal_connect (client->session, "send-frame", G_CALLBACK (on_send_frame), client);
@@ -622,7 +648,7 @@ pp_test_socket_new (PpTestDaemon *daemon,
   g_autofree char *url = pp_test_daemon_dup_ws_url (daemon, room);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
 
-  socket->soup = soup_session_new ();
+  socket->soup = pp_test_daemon_new_session (daemon);
   socket->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   soup_session_websocket_connect_async (socket->soup, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         on_socket_connected, socket);

@@ -33,6 +33,7 @@ typedef struct
   char         *ws_base_url;
   GStrv         extra_args;
   SoupSession  *http;
+  GTlsDatabase *tls_database;  /* trusted by every session, for a TLS daemon */
 } PpTestDaemon;
 
 /* A client of the protocol driven by libpairpad's PpClientSession over a
@@ -86,6 +87,9 @@ PpTestDaemon *pp_test_daemon_new           (PpBackend      backend,
                                             const char    *first_arg,
                                             ...);
 void          pp_test_daemon_start         (PpTestDaemon  *daemon);
+void          pp_test_daemon_trust         (PpTestDaemon  *daemon,
+                                            GTlsDatabase  *database);
+SoupSession  *pp_test_daemon_new_session   (PpTestDaemon  *daemon);
 int           pp_test_daemon_stop          (PpTestDaemon  *daemon,
                                             int            signal);
 void          pp_test_daemon_stop_cleanly  (PpTestDaemon  *daemon);
