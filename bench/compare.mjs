@@ -158,6 +158,8 @@ async function startPairpadd (def, build) {
       '--port', '0', '--database', database,
       // 0 (no limit) is refused; 1000000 is the largest rate accepted.
       '--max-ops-per-second=1000000',
+      // Every simulated client comes from 127.0.0.1.
+      '--max-connections-per-address=1000000', '--max-rooms-per-minute=1000000',
       // Rooms stay loaded between a driver's setup and its measured phase.
       '--room-unload=600',
     ], { env });

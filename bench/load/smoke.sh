@@ -13,6 +13,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$daemon" --port 0 --database "sqlite://$dir/pairpad.db" --max-ops-per-second 1000000 \
+  --max-connections-per-address 1000000 --max-rooms-per-minute 1000000 \
   >"$dir/daemon.log" 2>&1 &
 pid=$!
 url=

@@ -28,6 +28,8 @@ export class Daemon {
     this.process = spawn(binary, [
       '--address', '127.0.0.1', '--port', String(this.port),
       '--database', `sqlite://${this.dir}/pairpad.db`, '--web-root', distDir,
+      // Both browsers come from 127.0.0.1: no per-address limit but the tests'.
+      '--max-connections-per-address', '100000', '--max-rooms-per-minute', '100000',
       ...this.extraArgs,
     ], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: this.dir } });
     const lines = createInterface({ input: this.process.stdout });

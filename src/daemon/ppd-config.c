@@ -60,6 +60,9 @@ static const Setting settings[] = {
                   N_("FILE")),
   STRING_SETTING ("tls-key", "daemon", "PAIRPAD_TLS_KEY", tls_key,
                   N_("PEM private key of --tls-cert"), N_("FILE")),
+  STRING_SETTING ("trusted-proxy", "daemon", "PAIRPAD_TRUSTED_PROXY", trusted_proxy,
+                  N_("Addresses of reverse proxies whose X-Forwarded-For names the client, "
+                     "comma-separated (default: none)"), N_("ADDRESSES")),
   STRING_SETTING ("allowed-origin", "daemon", "PAIRPAD_ALLOWED_ORIGIN", allowed_origin,
                   N_("Web origins besides the daemon's own whose pages may open rooms and call "
                      "the API, comma-separated, like https://app.example.com (default: none)"),
@@ -74,6 +77,17 @@ static const Setting settings[] = {
                 1, 100000, N_("Most sessions in one room (default 256)"), N_("N")),
   UINT_SETTING ("max-ops-per-second", "limits", "PAIRPAD_MAX_OPS_PER_SECOND", max_ops_per_second,
                 1, 1000000, N_("Frames one connection may send per second (default 500)"), N_("N")),
+  UINT_SETTING ("max-bytes-per-second", "limits", "PAIRPAD_MAX_BYTES_PER_SECOND",
+                max_bytes_per_second, 1024, G_MAXINT32,
+                N_("Bytes one connection may send per second, in bursts of twice the largest "
+                   "frame (default 1048576)"), N_("BYTES")),
+  UINT_SETTING ("max-connections-per-address", "limits", "PAIRPAD_MAX_CONNECTIONS_PER_ADDRESS",
+                max_connections_per_address, 1, 1000000,
+                N_("WebSockets open at once from one IP address (default 64)"), N_("N")),
+  UINT_SETTING ("max-rooms-per-minute", "limits", "PAIRPAD_MAX_ROOMS_PER_MINUTE",
+                max_rooms_per_minute, 1, 1000000,
+                N_("Rooms one IP address may create per minute, in bursts of as many "
+                   "(default 30)"), N_("N")),
   UINT_SETTING ("max-send-queue-bytes", "limits", "PAIRPAD_MAX_SEND_QUEUE_BYTES",
                 max_send_queue_bytes, 65536, G_MAXINT32,
                 N_("Unsent bytes after which a client that stopped reading is dropped "
@@ -164,6 +178,9 @@ ppd_config_new_default (void)
   self->max_document_chars = PP_DOCUMENT_DEFAULT_MAX_LENGTH;
   self->max_users_per_room = 256;
   self->max_ops_per_second = 500;
+  self->max_bytes_per_second = 1024 * 1024;
+  self->max_connections_per_address = 64;
+  self->max_rooms_per_minute = 30;
   self->max_send_queue_bytes = 16 * 1024 * 1024;
   self->ping_interval_s = 15;
   self->idle_timeout_s = 45;
@@ -183,6 +200,7 @@ ppd_config_free (PpdConfig *self)
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
     setting_free_value (&settings[i], self);
   g_strfreev (self->allowed_origins);
+  g_strfreev (self->trusted_proxies);
   g_free (self->config_file);
   g_free (self);
 }
@@ -281,6 +299,26 @@ validate (PpdConfig  *self,
       g_set_error_literal (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
                            _("tls-cert and tls-key go together: give both or neither"));
       return FALSE;
+    }
+
+  g_clear_pointer (&self->trusted_proxies, g_strfreev);
+  self->trusted_proxies = g_strsplit (self->trusted_proxy ? self->trusted_proxy : "", ",", -1);
+  for (guint i = 0; self->trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) inet = NULL;
+      char *address = g_strstrip (self->trusted_proxies[i]);
+
+      if (*address == '\0')
+        continue;
+      inet = g_inet_address_new_from_string (address);
+      if (inet == NULL)
+        {
+          g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                       _("trusted-proxy: “%s” is not an IP address"), address);
+          return FALSE;
+        }
+      g_free (self->trusted_proxies[i]);
+      self->trusted_proxies[i] = g_inet_address_to_string (inet);
     }
 
   g_clear_pointer (&self->allowed_origins, g_strfreev);

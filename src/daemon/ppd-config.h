@@ -18,6 +18,8 @@ typedef struct
   char             *web_root;            /* the browser client's files */
   char             *tls_cert;            /* PEM files, both or neither */
   char             *tls_key;
+  char             *trusted_proxy;       /* as given: comma-separated */
+  GStrv             trusted_proxies;     /* normalized IP addresses */
   char             *allowed_origin;      /* as given: comma-separated */
   GStrv             allowed_origins;     /* normalized, from allowed_origin */
   char             *config_file;         /* the file that was read, or NULL */
@@ -27,6 +29,9 @@ typedef struct
   gsize             max_document_chars;
   guint             max_users_per_room;
   guint             max_ops_per_second;  /* per connection, a burst of as many is allowed */
+  guint             max_bytes_per_second; /* per connection */
+  guint             max_connections_per_address;
+  guint             max_rooms_per_minute; /* per address */
   gsize             max_send_queue_bytes;
   guint             ping_interval_s;
   guint             idle_timeout_s;

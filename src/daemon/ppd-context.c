@@ -22,13 +22,14 @@ struct _PpdContext
   GObject          parent_instance;
 
   /* Owned */
-  PpdConfig       *config;
-  PpdMetrics      *metrics;
-  PpdStore        *store;
-  PpdRoomRegistry *registry;
-  SoupServer      *server;
-  PpdStatic       *web;
-  PpPoller       *poller;
+  PpdConfig        *config;
+  PpdMetrics       *metrics;
+  PpdStore         *store;
+  PpdRoomRegistry  *registry;
+  SoupServer       *server;
+  PpdStatic        *web;
+  PpPoller         *poller;
+  PpdAddressLimits *address_limits;
 
   /* Flags */
   guint            stopping : 1;
@@ -96,6 +97,7 @@ ppd_context_finalize (GObject *object)
   PpdContext *self = (PpdContext *) object;
 
   g_clear_pointer (&self->poller, pp_poller_unref);
+  g_clear_pointer (&self->address_limits, ppd_address_limits_free);
   g_clear_pointer (&self->metrics, ppd_metrics_free);
   g_clear_pointer (&self->config, ppd_config_free);
 
@@ -128,6 +130,7 @@ ppd_context_new (PpdConfig  *config,
   self->poller = pp_poller_new (error);
   if (self->poller == NULL)
     return NULL;
+  self->address_limits = ppd_address_limits_new (config);
   self->store = ppd_store_new (config->database, error);
   if (self->store == NULL)
     return NULL;
@@ -176,6 +179,12 @@ PpdRoomRegistry *
 ppd_context_get_registry (PpdContext *self)
 {
   return self->registry;
+}
+
+PpdAddressLimits *
+ppd_context_get_address_limits (PpdContext *self)
+{
+  return self->address_limits;
 }
 
 PpPoller *

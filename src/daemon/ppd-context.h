@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "ppd-address-limits.h"
 #include "ppd-config.h"
 #include "ppd-metrics.h"
 #include "ppd-room-registry.h"
@@ -25,7 +26,9 @@ const PpdConfig *ppd_context_get_config     (PpdContext          *self);
 PpdStore        *ppd_context_get_store      (PpdContext          *self);
 PpdRoomRegistry *ppd_context_get_registry   (PpdContext          *self);
 PpdMetrics      *ppd_context_get_metrics    (PpdContext          *self);
-PpPoller       *ppd_context_get_poller     (PpdContext          *self);
+PpPoller        *ppd_context_get_poller     (PpdContext          *self);
+PpdAddressLimits *ppd_context_get_address_limits
+                                            (PpdContext          *self);
 SoupServer      *ppd_context_get_server     (PpdContext          *self);
 PpdStatic       *ppd_context_get_web        (PpdContext          *self);
 gboolean         ppd_context_is_stopping    (PpdContext          *self);

@@ -265,21 +265,64 @@ body_string (JsonObject  *object,
   return TRUE;
 }
 
+/* Whom the per-address limits count: the peer's IP address, or, when that
+ * is a trusted reverse proxy, the client the proxy names last in
+ * X-Forwarded-For (earlier entries are the client's own word). */
+static char *
+dup_client_address (PpdContext        *context,
+                    SoupServerMessage *msg)
+{
+  const PpdConfig *config = ppd_context_get_config (context);
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+  const char *last;
+  g_autoptr(GInetAddress) inet = NULL;
+
+  if (peer == NULL)
+    return NULL;
+  if (!g_strv_contains ((const char * const *) config->trusted_proxies, peer))
+    return g_strdup (peer);
+
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                             "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_strdup (peer);
+
+  last = strrchr (forwarded, ',');
+  last = last != NULL ? last + 1 : forwarded;
+  while (*last == ' ')
+    last++;
+  inet = g_inet_address_new_from_string (last);
+
+  return inet != NULL ? g_inet_address_to_string (inet) : g_strdup (peer);
+}
+
 static void
 create_room (PpdContext        *context,
              SoupServerMessage *msg)
 {
   const PpdConfig *config = ppd_context_get_config (context);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *address = dup_client_address (context, msg);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   const char *language = "plaintext";
   const char *title = "";
   const char *text = "";
   gsize n_bytes;
-  const char *data = g_bytes_get_data (bytes, &n_bytes);
+  const char *data;
 
+  if (address != NULL &&
+      !ppd_address_limits_take_room_creation (ppd_context_get_address_limits (context), address))
+    {
+      respond_error (context, msg, 429 /* Too Many Requests */, PP_PROTOCOL_ERROR_RATE_LIMITED,
+                     "Too many rooms created from your address: try again in a minute");
+      return;
+    }
+
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &n_bytes);
   if (n_bytes > 0)
     {
       JsonObject *object;
@@ -721,6 +764,62 @@ on_room_for_peer (GObject      *source,
   g_free (join);
 }
 
+typedef struct
+{
+  PpdContext *context;
+  char       *address;
+} Held;
+
+static void
+held_free (gpointer  data,
+           GClosure *closure)
+{
+  Held *held = data;
+
+  g_object_unref (held->context);
+  g_free (held->address);
+  g_free (held);
+}
+
+static void
+on_held_peer_closed (PpdPeer *peer,
+                     Held    *held)
+{
+  ppd_address_limits_release_connection (ppd_context_get_address_limits (held->context),
+                                         held->address);
+}
+
+/* Counts @peer against @address's connections until it closes; one over
+ * the limit is refused with rate_limited and 4429. Takes @address. */
+static void
+hold_connection (PpdContext *context,
+                 PpdPeer    *peer,
+                 char       *address)
+{
+  Held *held;
+
+  if (!ppd_peer_is_open (peer) || address == NULL)
+    {
+      g_free (address);
+      return;
+    }
+
+  held = g_new0 (Held, 1);
+  held->address = address;
+  if (!ppd_address_limits_take_connection (ppd_context_get_address_limits (context),
+                                           held->address))
+    {
+      ppd_peer_fail (peer, PP_PROTOCOL_ERROR_RATE_LIMITED,
+                     "Too many connections from your address", PPD_CLOSE_RATE_LIMITED);
+      g_free (held->address);
+      g_free (held);
+      return;
+    }
+
+  held->context = g_object_ref (context);
+  g_signal_connect_data (peer, "closed", G_CALLBACK (on_held_peer_closed), held, held_free, 0);
+}
+
 /* libsoup has written the 101 answer: the connection is ours from here. */
 static void
 on_upgraded (SoupServerMessage *msg,
@@ -728,18 +827,23 @@ on_upgraded (SoupServerMessage *msg,
 {
   g_autofree char *path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
   g_autoptr(GSocket) socket = g_object_ref (soup_server_message_get_socket (msg));
+  char *address = dup_client_address (context, msg);
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autofree char *id = NULL;
   Route route;
   Join *join;
 
   if (stream == NULL)
-    return;
+    {
+      g_free (address);
+      return;
+    }
 
   join = g_new0 (Join, 1);
   join->context = g_object_ref (context);
   join->peer = ppd_peer_new (stream, socket, ppd_context_get_config (context),
                              ppd_context_get_metrics (context), ppd_context_get_poller (context));
+  hold_connection (context, join->peer, address);
 
   if (!parse_room_path (path, &id, &route) || route != ROUTE_WS)
     {

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "ppd-peer.h"
+#include "ppd-token-bucket.h"
 
 /* A PpdPeer turns a WebSocket into validated PpMessages and knows nothing of
  * rooms. It enforces what can be judged from the frames alone: size, UTF-8
@@ -62,8 +63,8 @@ struct _PpdPeer
   gint64                   connected_at;
   gint64                   last_frame_at;   /* monotonic µs of the last byte received */
   gint64                   last_ping_at;
-  double                   tokens;
-  gint64                   tokens_at;
+  PpdTokenBucket           frames;          /* max-ops-per-second */
+  PpdTokenBucket           bytes;           /* max-bytes-per-second */
 
   /* Flags */
   guint                    started : 1;
@@ -98,6 +99,13 @@ read_tcp_info (PpdPeer        *self,
   return getsockopt (g_socket_get_fd (self->socket), IPPROTO_TCP, TCP_INFO, info, &len) == 0;
 }
 
+/* A whole frame of the largest size may always come at once, twice. */
+static double
+bytes_burst (const PpdConfig *config)
+{
+  return MAX ((double) config->max_bytes_per_second, 2.0 * config->limits.max_frame_bytes);
+}
+
 /* FALSE when the client has left more than the limit unread: bytes we
  * queued minus bytes its TCP acknowledged. */
 static gboolean
@@ -121,21 +129,6 @@ check_unread (PpdPeer *self)
   return FALSE;
 }
 
-static gboolean
-take_token (PpdPeer *self)
-{
-  gint64 now = g_get_monotonic_time ();
-  double rate = self->config->max_ops_per_second;
-
-  self->tokens = MIN (rate, self->tokens + (now - self->tokens_at) * rate / G_USEC_PER_SEC);
-  self->tokens_at = now;
-  if (self->tokens < 1.0)
-    return FALSE;
-
-  self->tokens -= 1.0;
-  return TRUE;
-}
-
 static void
 handle_frame (PpdPeer    *self,
               PpWsOpcode  opcode,
@@ -148,7 +141,8 @@ handle_frame (PpdPeer    *self,
 
   self->seen_first = TRUE;
 
-  if (!take_token (self))
+  if (!ppd_token_bucket_take (&self->frames, self->config->max_ops_per_second,
+                              self->config->max_ops_per_second, 1))
     {
       ppd_peer_fail (self, PP_PROTOCOL_ERROR_RATE_LIMITED,
                      "Too many frames: slow down and reconnect", PPD_CLOSE_RATE_LIMITED);
@@ -454,6 +448,11 @@ read_input (PpdPeer *self)
         }
 
       self->last_frame_at = g_get_monotonic_time ();
+      if (!self->closing &&
+          !ppd_token_bucket_take (&self->bytes, self->config->max_bytes_per_second,
+                                  bytes_burst (self->config), n))
+        ppd_peer_fail (self, PP_PROTOCOL_ERROR_RATE_LIMITED,
+                       "Too many bytes: slow down and reconnect", PPD_CLOSE_RATE_LIMITED);
       read_frames (self);
     }
 }
@@ -565,9 +564,9 @@ ppd_peer_new (GIOStream       *stream,
   self->config = config;
   self->metrics = metrics;
   self->poller = pp_poller_ref (poller);
-  self->last_frame_at = self->last_ping_at = self->tokens_at = self->connected_at =
-    g_get_monotonic_time ();
-  self->tokens = config->max_ops_per_second;
+  self->last_frame_at = self->last_ping_at = self->connected_at = g_get_monotonic_time ();
+  ppd_token_bucket_init (&self->frames, config->max_ops_per_second);
+  ppd_token_bucket_init (&self->bytes, bytes_burst (config));
 
   if (read_tcp_info (self, &info))
     self->acked_at_start = info.tcpi_bytes_acked;

@@ -60,7 +60,9 @@ test_help_and_version (void)
     "--port", "--address", "--database", "--config", "--verbose", "--version",
     "--max-frame-bytes", "--max-document-chars", "--max-users-per-room", "--max-ops-per-second",
     "--max-send-queue-bytes", "--ping-interval", "--idle-timeout", "--room-unload",
-    "--snapshot-interval", "--catchup-limit", "PAIRPAD_PORT", "PAIRPAD_DATABASE",
+    "--snapshot-interval", "--catchup-limit", "--max-bytes-per-second",
+    "--max-connections-per-address", "--max-rooms-per-minute", "--tls-cert", "--tls-key",
+    "--allowed-origin", "--trusted-proxy", "PAIRPAD_PORT", "PAIRPAD_DATABASE",
   };
 
   run_daemon (&help, (const char *[]) { "--help", NULL });
