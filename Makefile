@@ -3,6 +3,7 @@
 #   make test   install what is missing, build with ASan+UBSan, run every suite
 #   make bench  build optimized, print the benchmark numbers
 #   make run-app  the GTK desktop app, against the daemon of make run
+#   make fuzz   every libFuzzer target for FUZZ_SECONDS (an hour) each
 
 BUILD ?= build
 PORT ?= 8000
@@ -44,6 +45,11 @@ test: test-deps
 
 bench: deps
 	@tests/bench/run-benchmarks.sh build-bench
+
+FUZZ_SECONDS ?= 3600
+.PHONY: fuzz
+fuzz: test-deps
+	@tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) build-test build-fuzz build-bench frontend/dist

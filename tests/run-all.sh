@@ -84,30 +84,10 @@ web_passed=$((web_passed + e2e_passed))
 web_failed=$((web_failed + e2e_failed))
 
 echo "== Fuzzing (${fuzz_seconds} s per target)"
-if [ ! -f "$fuzz_build/build.ninja" ]; then
-  CC=clang meson setup "$fuzz_build" -Dfuzzing=true -Ddaemon=disabled -Dtests=false -Dbenchmarks=false \
-    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-fi
-if ninja -C "$fuzz_build" tests/fuzz/fuzz-frame tests/fuzz/fuzz-op tests/fuzz/fuzz-websocket >/dev/null; then
-  for target in frame op websocket; do
-    corpus=$(mktemp -d)
-    if "$fuzz_build/tests/fuzz/fuzz-$target" -max_total_time="$fuzz_seconds" \
-         -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
-         "$corpus" "tests/fuzz/corpus/$target" >"$fuzz_build/fuzz-$target.log" 2>&1; then
-      runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$fuzz_build/fuzz-$target.log" | grep -o '[0-9]*$')
-      echo "fuzz-$target: OK, ${runs:-?} inputs in ${fuzz_seconds} s"
-      fuzz_passed=$((fuzz_passed + 1))
-    else
-      echo "fuzz-$target: FAILED (see $fuzz_build/fuzz-$target.log)"
-      tail -n 30 "$fuzz_build/fuzz-$target.log"
-      fuzz_failed=$((fuzz_failed + 1))
-    fi
-    rm -rf "$corpus"
-  done
-else
-  echo "fuzz targets: build FAILED"
-  fuzz_failed=$((fuzz_failed + 1))
-fi
+fuzz_report=$(FUZZ_BUILD="$fuzz_build" tests/fuzz/run-fuzz.sh "$fuzz_seconds" || true)
+echo "$fuzz_report"
+fuzz_passed=$(grep -c ': OK' <<<"$fuzz_report" || true)
+fuzz_failed=$(grep -c 'FAILED' <<<"$fuzz_report" || true)
 
 read -r passed failed skipped < <(python3 - "$build/meson-logs/testlog.json" <<'PY'
 import json, sys
