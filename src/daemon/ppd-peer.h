@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include <gio/gio.h>
 #include <pairpad.h>
 
 #include "ppd-config.h"
