@@ -1280,6 +1280,20 @@ pp_text_op_apply (const PpTextOp  *self,
         }
     }
 
+  /* A trailing skip that normalization dropped must fit too, as in
+   * pp_document_apply(). */
+  {
+    gsize reached = pp_text_op_get_base_length (self);
+    gsize walked = 0;
+
+    for (guint k = 0; k < self->n_components; k++)
+      if (self->components[k].kind != PP_OP_INSERT)
+        walked += self->components[k].count;
+
+    if (reached > walked && utf8_forward (p, end, reached - walked) == NULL)
+      goto out_of_range;
+  }
+
   g_string_append_len (out, p, end - p);
 
   return g_string_free (out, FALSE);

@@ -292,8 +292,10 @@ read_close (PpWsReader   *self,
       return PP_WS_READ_CLOSE;
     }
 
+  if (size == 1)
+    return fail (self, frame, PP_WS_CLOSE_PROTOCOL_ERROR, g_strdup ("Invalid close code"));
   frame->close_code = (payload[0] << 8) | payload[1];
-  if (size == 1 || !is_valid_close_code (frame->close_code))
+  if (!is_valid_close_code (frame->close_code))
     return fail (self, frame, PP_WS_CLOSE_PROTOCOL_ERROR, g_strdup ("Invalid close code"));
   if (!is_utf8 (payload + 2, size - 2))
     return fail (self, frame, PP_WS_CLOSE_BAD_DATA, g_strdup ("Close reason is not UTF-8"));

@@ -516,6 +516,10 @@ test_apply_errors (void)
   } cases[] = {
     { "", "[1,\"x\"]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
     { "abc", "[4,\"x\"]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
+    /* A trailing skip is dropped when the op is normalized, yet must fit,
+     * as in pp_document_apply() (found by fuzz-op). */
+    { "c", "[11]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
+    { "c", "[\"x\",3]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
     { "a😀", "[3,\"x\"]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
     { "abc", "[2,{\"d\":2}]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },
     { "abc", "[{\"d\":4}]", PP_TEXT_OP_ERROR_OUT_OF_RANGE },

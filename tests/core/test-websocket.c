@@ -201,6 +201,20 @@ test_close_frames (void)
   g_assert_cmpuint (frame.payload_size, ==, 122);
 }
 
+/* A one-byte close payload at the very end of what arrived: refused, and
+ * nothing past it is read (the fuzzer found the read past the end). */
+static void
+test_close_one_byte_alone (void)
+{
+  g_autoptr(GByteArray) wire = g_byte_array_new ();
+  g_autoptr(PpWsReader) reader = NULL;
+  PpWsFrame frame;
+
+  append_frame (wire, 0x88, "\x03", 1, TRUE);
+  g_assert_cmpint (read_one (wire, &frame, &reader), ==, PP_WS_READ_ERROR);
+  g_assert_cmpuint (frame.close_code, ==, PP_WS_CLOSE_PROTOCOL_ERROR);
+}
+
 /* U+0000 is valid UTF-8 in a text frame; the JSON layer refuses it later,
  * with the protocol's error rather than a close. */
 static void
@@ -391,6 +405,7 @@ main (int   argc,
   g_test_add_func ("/pp/websocket/fragments-with-control-between",
                    test_fragments_with_control_between);
   g_test_add_func ("/pp/websocket/close-frames", test_close_frames);
+  g_test_add_func ("/pp/websocket/close-one-byte-alone", test_close_one_byte_alone);
   g_test_add_func ("/pp/websocket/nul-is-utf8", test_nul_is_utf8);
   g_test_add_func ("/pp/websocket/violations", test_violations);
   g_test_add_func ("/pp/websocket/limit-from-header", test_limit_from_header);
