@@ -99,6 +99,7 @@ finish (PpbSocket  *self,
   g_signal_emit (self, signals[CLOSED], 0, code, reason);
 }
 
+/* RFC 6455 §5.3: every client frame is masked. */
 static void
 queue_frame (PpbSocket    *self,
              PpWsOpcode    opcode,
@@ -106,20 +107,10 @@ queue_frame (PpbSocket    *self,
              gsize         n_bytes)
 {
   guint32 key = g_random_int ();
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize header_size = pp_ws_frame_header_write (header, opcode, n_bytes, (const guint8 *) &key);
-  guint8 *frame = g_malloc (header_size + n_bytes);
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) frame = pp_ws_frame_new (opcode, payload, n_bytes, (const guint8 *) &key);
   gboolean was_empty = pp_output_queue_is_empty (self->output);
 
-  /* RFC 6455 §5.3: every client frame is masked. */
-  memcpy (frame, header, header_size);
-  if (n_bytes > 0)
-    memcpy (frame + header_size, payload, n_bytes);
-  pp_ws_apply_mask (frame + header_size, n_bytes, (const guint8 *) &key);
-  bytes = g_bytes_new_take (frame, header_size + n_bytes);
-
-  pp_output_queue_push (self->output, bytes);
+  pp_output_queue_push (self->output, frame);
   if (was_empty)
     flush_output (self);
 }

@@ -309,7 +309,7 @@ queue_control (PpdPeer      *self,
                const guint8 *payload,
                gsize         n_bytes)
 {
-  g_autoptr(GBytes) frame = pp_ws_frame_new (opcode, payload, n_bytes);
+  g_autoptr(GBytes) frame = pp_ws_frame_new (opcode, payload, n_bytes, NULL);
 
   queue_frame (self, frame);
 }
@@ -637,7 +637,7 @@ GBytes *
 ppd_peer_frame_new (const char *json,
                     gsize       n_bytes)
 {
-  return pp_ws_frame_new (PP_WS_OPCODE_TEXT, json, n_bytes);
+  return pp_ws_frame_new (PP_WS_OPCODE_TEXT, json, n_bytes, NULL);
 }
 
 /* Queues @frame (from ppd_peer_frame_new()); a client that lets too much

@@ -76,20 +76,23 @@ pp_ws_frame_header_write (guint8        header[PP_WS_MAX_HEADER_SIZE],
   return n;
 }
 
-/* An unmasked frame, as a server sends: the same bytes serve every
- * recipient of a broadcast. */
+/* One whole frame. A server's is unmasked (@mask NULL): the same bytes
+ * serve every recipient of a broadcast. A client masks with 4 bytes. */
 GBytes *
-pp_ws_frame_new (PpWsOpcode  opcode,
-                 const void *payload,
-                 gsize       payload_size)
+pp_ws_frame_new (PpWsOpcode    opcode,
+                 const void   *payload,
+                 gsize         payload_size,
+                 const guint8 *mask)
 {
   guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize header_size = pp_ws_frame_header_write (header, opcode, payload_size, NULL);
+  gsize header_size = pp_ws_frame_header_write (header, opcode, payload_size, mask);
   guint8 *frame = g_malloc (header_size + payload_size);
 
   memcpy (frame, header, header_size);
   if (payload_size > 0)
     memcpy (frame + header_size, payload, payload_size);
+  if (mask != NULL)
+    pp_ws_apply_mask (frame + header_size, payload_size, mask);
 
   return g_bytes_new_take (frame, header_size + payload_size);
 }
@@ -114,7 +117,7 @@ pp_ws_close_frame_new (gushort     code,
   if (reason_size > 0)
     memcpy (payload + 2, reason, reason_size);
 
-  return pp_ws_frame_new (PP_WS_OPCODE_CLOSE, payload, 2 + reason_size);
+  return pp_ws_frame_new (PP_WS_OPCODE_CLOSE, payload, 2 + reason_size, NULL);
 }
 
 /* Eight bytes at a time: masking is on the path of every client frame. */

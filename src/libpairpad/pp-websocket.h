@@ -42,7 +42,8 @@ gsize   pp_ws_frame_header_write (guint8        header[PP_WS_MAX_HEADER_SIZE],
                                   const guint8 *mask);
 GBytes *pp_ws_frame_new          (PpWsOpcode    opcode,
                                   const void   *payload,
-                                  gsize         payload_size);
+                                  gsize         payload_size,
+                                  const guint8 *mask);
 GBytes *pp_ws_close_frame_new    (gushort       code,
                                   const char   *reason);
 void    pp_ws_apply_mask         (guint8       *data,

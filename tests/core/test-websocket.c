@@ -24,17 +24,14 @@ append_frame (GByteArray *out,
               gsize       n_bytes,
               gboolean    masked)
 {
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize header_size = pp_ws_frame_header_write (header, first_byte & 0x0f, n_bytes,
-                                                masked ? mask : NULL);
-  guint start;
+  g_autoptr(GBytes) frame = pp_ws_frame_new (first_byte & 0x0f, payload, n_bytes,
+                                             masked ? mask : NULL);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (frame, &size);
+  guint start = out->len;
 
-  header[0] = first_byte;
-  g_byte_array_append (out, header, header_size);
-  start = out->len;
-  g_byte_array_append (out, payload, n_bytes);
-  if (masked)
-    pp_ws_apply_mask (out->data + start, n_bytes, mask);
+  g_byte_array_append (out, data, size);
+  out->data[start] = first_byte;
 }
 
 static PpWsReadResult
@@ -86,7 +83,7 @@ test_server_frames_round_trip (void)
       const guint8 *data;
 
       memset (text, 'a' + i, sizes[i]);
-      bytes = pp_ws_frame_new (PP_WS_OPCODE_TEXT, text, sizes[i]);
+      bytes = pp_ws_frame_new (PP_WS_OPCODE_TEXT, text, sizes[i], NULL);
       data = g_bytes_get_data (bytes, &n_bytes);
       pp_ws_reader_push (reader, data, n_bytes);
       g_assert_cmpint (pp_ws_reader_next (reader, &frame), ==, PP_WS_READ_MESSAGE);

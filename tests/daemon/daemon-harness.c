@@ -808,16 +808,11 @@ pp_test_raw_client_send_frame (PpTestRawClient *client,
                                gboolean         masked)
 {
   static const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize header_size = pp_ws_frame_header_write (header, first_byte & 0x0f, n_bytes,
-                                                masked ? mask : NULL);
+  g_autoptr(GByteArray) out =
+    g_bytes_unref_to_array (pp_ws_frame_new (first_byte & 0x0f, payload, n_bytes,
+                                             masked ? mask : NULL));
 
-  header[0] = first_byte;
-  g_byte_array_append (out, header, header_size);
-  g_byte_array_append (out, payload, n_bytes);
-  if (masked)
-    pp_ws_apply_mask (out->data + header_size, n_bytes, mask);
+  out->data[0] = first_byte;
   pp_test_raw_client_send_bytes (client, out->data, out->len);
 }
 

@@ -100,6 +100,17 @@ join (Fixture *f)
   return client;
 }
 
+/* A masked text frame, as a client sends it, after what @wire holds. */
+static void
+append_text_frame (GByteArray *wire,
+                   const char *text)
+{
+  static const guint8 mask[4] = { 9, 8, 7, 6 };
+  g_autoptr(GBytes) frame = pp_ws_frame_new (PP_WS_OPCODE_TEXT, text, strlen (text), mask);
+
+  g_byte_array_append (wire, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+}
+
 static void
 test_ping_answered (Fixture       *f,
                     gconstpointer  data)
@@ -158,14 +169,9 @@ test_one_byte_at_a_time (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(PpTestRawClient) client = pp_test_raw_client_new (f->daemon, f->room, 0);
-  static const guint8 mask[4] = { 1, 2, 3, 4 };
   g_autoptr(GByteArray) wire = g_byte_array_new ();
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize n = strlen (HELLO);
 
-  g_byte_array_append (wire, header, pp_ws_frame_header_write (header, PP_WS_OPCODE_TEXT, n, mask));
-  g_byte_array_append (wire, (const guint8 *) HELLO, n);
-  pp_ws_apply_mask (wire->data + wire->len - n, n, mask);
+  append_text_frame (wire, HELLO);
 
   for (guint i = 0; i < wire->len; i++)
     {
@@ -182,7 +188,6 @@ test_many_frames_in_one_write (Fixture       *f,
                                gconstpointer  data)
 {
   g_autoptr(PpTestRawClient) client = join (f);
-  static const guint8 mask[4] = { 9, 8, 7, 6 };
   g_autoptr(GByteArray) wire = g_byte_array_new ();
   g_autofree char *text = NULL;
   g_autofree char *expected = g_strnfill (50, 'x');
@@ -191,13 +196,8 @@ test_many_frames_in_one_write (Fixture       *f,
     {
       g_autofree char *op = g_strdup_printf ("{\"type\":\"op\",\"v\":0,\"seq\":%u,"
                                              "\"op\":[\"x\"]}", i + 1);
-      guint8 header[PP_WS_MAX_HEADER_SIZE];
-      gsize n = strlen (op);
 
-      g_byte_array_append (wire, header,
-                           pp_ws_frame_header_write (header, PP_WS_OPCODE_TEXT, n, mask));
-      g_byte_array_append (wire, (const guint8 *) op, n);
-      pp_ws_apply_mask (wire->data + wire->len - n, n, mask);
+      append_text_frame (wire, op);
     }
   pp_test_raw_client_send_bytes (client, wire->data, wire->len);
 
@@ -217,12 +217,9 @@ test_hello_with_handshake (Fixture       *f,
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address =
     g_inet_socket_address_new (loopback, f->daemon->port);
-  static const guint8 mask[4] = { 5, 6, 7, 8 };
   g_autoptr(GByteArray) wire = g_byte_array_new ();
   g_autofree char *request = NULL;
   g_autoptr(GString) response = g_string_new (NULL);
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize n = strlen (HELLO);
   PpTestRawClient client = { NULL, NULL };
   char byte;
 
@@ -233,9 +230,7 @@ test_hello_with_handshake (Fixture       *f,
                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\n\r\n", f->room);
   g_byte_array_append (wire, (const guint8 *) request, strlen (request));
-  g_byte_array_append (wire, header, pp_ws_frame_header_write (header, PP_WS_OPCODE_TEXT, n, mask));
-  g_byte_array_append (wire, (const guint8 *) HELLO, n);
-  pp_ws_apply_mask (wire->data + wire->len - n, n, mask);
+  append_text_frame (wire, HELLO);
 
   client.socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                 G_SOCKET_PROTOCOL_TCP, &error);

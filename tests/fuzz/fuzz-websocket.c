@@ -42,16 +42,11 @@ check_reframed (const PpWsFrame *message)
 {
   static const guint8 mask[4] = { 0x3c, 0x99, 0x01, 0xfe };
   g_autoptr(PpWsReader) reader = pp_ws_reader_new (TRUE, LIMIT);
-  g_autoptr(GByteArray) wire = g_byte_array_new ();
-  guint8 header[PP_WS_MAX_HEADER_SIZE];
-  gsize header_size = pp_ws_frame_header_write (header, message->opcode, message->payload_size,
-                                                mask);
+  g_autoptr(GBytes) wire = pp_ws_frame_new (message->opcode, message->payload,
+                                            message->payload_size, mask);
   PpWsFrame again;
 
-  g_byte_array_append (wire, header, header_size);
-  g_byte_array_append (wire, message->payload, message->payload_size);
-  pp_ws_apply_mask (wire->data + header_size, message->payload_size, mask);
-  pp_ws_reader_push (reader, wire->data, wire->len);
+  pp_ws_reader_push (reader, g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
 
   if (pp_ws_reader_next (reader, &again) != PP_WS_READ_MESSAGE ||
       again.opcode != message->opcode || again.payload_size != message->payload_size ||
