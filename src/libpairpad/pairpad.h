@@ -8,6 +8,7 @@
 #define PP_INSIDE
 #include "pp-types.h"
 #include "pp-error.h"
+#include "pp-access.h"
 #include "pp-text-op.h"
 #include "pp-rope.h"
 #include "pp-document.h"

@@ -71,8 +71,11 @@ struct _PpClientSession
   PpRange               view;        /* local coordinates, when @has_view */
   char                 *pending_language;
   char                 *pending_title;
+  char                 *token;       /* (nullable) sent in hello: a share link or owner key */
 
   PpProtocolLimits      limits;
+  PpRole                role;
+  PpGeneralAccess       access;
   gint64                version;     /* the last server version applied */
   gint64                next_seq;
   gint64                inflight_seq;
@@ -87,6 +90,7 @@ struct _PpClientSession
   guint                 presence_dirty : 1; /* @selection, @view or @following not sent yet */
   guint                 has_view : 1;
   guint                 meta_dirty : 1;      /* pending meta not sent yet */
+  guint                 locked : 1;          /* read-only for everyone */
 };
 
 G_DEFINE_FINAL_TYPE (PpClientSession, pp_client_session, G_TYPE_OBJECT)
@@ -111,6 +115,7 @@ enum {
   USER_LEFT,
   PRESENCE,
   META_CHANGED,
+  ACCESS_CHANGED,
   ERROR,
   N_SIGNALS
 };
@@ -540,12 +545,34 @@ set_meta_fields (PpClientSession *self,
   return changed;
 }
 
+/* Takes the access settings of a welcome or access frame; TRUE when they changed. */
+static gboolean
+set_access (PpClientSession *self,
+            PpMessage       *msg)
+{
+  gboolean changed = self->role != msg->role || self->access != msg->access ||
+                     self->locked != msg->locked;
+
+  self->role = msg->role;
+  self->access = msg->access;
+  self->locked = msg->locked;
+
+  return changed;
+}
+
 static gboolean
 handle_welcome (PpClientSession  *self,
                 PpMessage        *msg,
                 GError          **error)
 {
   gboolean meta_changed;
+  gboolean access_changed = set_access (self, msg);
+
+  /* Edits the room will refuse (it became read-only for us while they were
+   * unsent) cannot be merged: only the full text repairs the document. */
+  if (msg->has_ops && !pp_client_session_can_edit (self) &&
+      (self->inflight != NULL || self->buffer != NULL))
+    return fail_resync (self, error, "the room is read-only for you now");
 
   if (msg->has_ops)
     {
@@ -598,7 +625,15 @@ handle_welcome (PpClientSession  *self,
       notify_n_unsent (self);
       g_signal_emit (self, signals[RESET], 0, msg->text);
 
-      if (n_lost > 0)
+      if (n_lost > 0 && !pp_client_session_can_edit (self))
+        {
+          g_autofree char *message =
+            g_strdup_printf ("%u local edit%s %s not saved: the room is read-only for you",
+                             n_lost, n_lost == 1 ? "" : "s", n_lost == 1 ? "was" : "were");
+
+          emit_error (self, PP_PROTOCOL_ERROR_FORBIDDEN, message);
+        }
+      else if (n_lost > 0)
         {
           g_autofree char *message =
             g_strdup_printf ("%u local edit%s could not be merged after reconnecting "
@@ -614,6 +649,8 @@ handle_welcome (PpClientSession  *self,
 
   meta_changed = set_meta_fields (self, msg->language, msg->title);
   replace_users (self, msg->users);
+  if (access_changed)
+    g_signal_emit (self, signals[ACCESS_CHANGED], 0);
 
   if (self->inflight == NULL && self->buffer != NULL)
     promote_buffer (self);
@@ -744,6 +781,24 @@ handle_join (PpClientSession *self,
 }
 
 static void
+handle_access (PpClientSession *self,
+               PpMessage       *msg)
+{
+  set_access (self, msg);
+
+  for (guint i = 0; i < self->users->len; i++)
+    {
+      PpUserInfo *info = g_ptr_array_index (self->users, i);
+      gpointer role;
+
+      if (g_hash_table_lookup_extended (msg->roles, info->user, NULL, &role))
+        info->role = GPOINTER_TO_INT (role);
+    }
+
+  g_signal_emit (self, signals[ACCESS_CHANGED], 0);
+}
+
+static void
 handle_leave (PpClientSession *self,
               PpMessage       *msg)
 {
@@ -789,6 +844,7 @@ pp_client_session_finalize (GObject *object)
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->pending_language, g_free);
   g_clear_pointer (&self->pending_title, g_free);
+  g_clear_pointer (&self->token, g_free);
 
   G_OBJECT_CLASS (pp_client_session_parent_class)->finalize (object);
 }
@@ -1033,6 +1089,17 @@ pp_client_session_class_init (PpClientSessionClass *klass)
    * An error frame from the server, or local edits were discarded
    * (%PP_PROTOCOL_ERROR_RESYNC), or an unexpected ack was ignored.
    */
+  /**
+   * PpClientSession::access-changed:
+   * @self: the session
+   *
+   * Our role, the room's general access or its lock changed, or the role
+   * of other sessions (pp_client_session_get_users() has them).
+   */
+  signals[ACCESS_CHANGED] =
+    g_signal_new ("access-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
@@ -1050,6 +1117,7 @@ pp_client_session_init (PpClientSession *self)
   self->users = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_user_info_unref);
   self->next_seq = 1;
   self->state = PP_CLIENT_SESSION_OFFLINE;
+  self->role = PP_ROLE_EDITOR;
 }
 
 GType
@@ -1291,7 +1359,8 @@ pp_client_session_connected (PpClientSession *self)
   g_return_if_fail (self->state == PP_CLIENT_SESSION_OFFLINE);
 
   has_v = self->joined && !self->needs_text;
-  hello = pp_message_new_hello (self->client, self->name, self->color, has_v, self->version, NULL);
+  hello = pp_message_new_hello (self->client, self->name, self->color, has_v, self->version,
+                                self->token);
 
   set_state (self, PP_CLIENT_SESSION_JOINING);
   send_message (self, hello);
@@ -1449,6 +1518,10 @@ pp_client_session_receive_message (PpClientSession  *self,
       handle_error (self, msg);
       return TRUE;
 
+    case PP_MESSAGE_ACCESS:
+      handle_access (self, msg);
+      return TRUE;
+
     case PP_MESSAGE_HELLO:
     default:
       g_assert_not_reached ();
@@ -1480,6 +1553,13 @@ pp_client_session_local_op (PpClientSession  *self,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            "the session has not joined its room yet");
+      return FALSE;
+    }
+
+  if (!pp_client_session_can_edit (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           "the room is read-only for you");
       return FALSE;
     }
 
@@ -1660,6 +1740,10 @@ pp_client_session_set_meta (PpClientSession *self,
                     (g_utf8_strlen (language, -1) >= 1 &&
                      g_utf8_strlen (language, -1) <= (glong) self->limits.max_language_chars));
 
+  /* The daemon would refuse it, and close the session. */
+  if (!pp_client_session_can_edit (self))
+    return;
+
   if (language != NULL)
     set_str (&self->pending_language, language);
 
@@ -1673,4 +1757,59 @@ pp_client_session_set_meta (PpClientSession *self,
 
   self->meta_dirty = TRUE;
   maybe_send_meta (self);
+}
+
+/**
+ * pp_client_session_set_token:
+ * @self: a session
+ * @token: (nullable): a share link's token or the room's owner key
+ *
+ * What the next hello presents to the daemon, which decides the role from it.
+ */
+void
+pp_client_session_set_token (PpClientSession *self,
+                             const char      *token)
+{
+  g_return_if_fail (PP_IS_CLIENT_SESSION (self));
+
+  set_str (&self->token, token);
+}
+
+PpRole
+pp_client_session_get_role (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), PP_ROLE_VIEWER);
+
+  return self->role;
+}
+
+PpGeneralAccess
+pp_client_session_get_general_access (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), PP_GENERAL_ACCESS_EDIT);
+
+  return self->access;
+}
+
+gboolean
+pp_client_session_is_locked (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), FALSE);
+
+  return self->locked;
+}
+
+/**
+ * pp_client_session_can_edit:
+ * @self: a session
+ *
+ * Returns: whether the daemon takes our edits and meta changes: we are not
+ *   a viewer and the room is not locked
+ */
+gboolean
+pp_client_session_can_edit (PpClientSession *self)
+{
+  g_return_val_if_fail (PP_IS_CLIENT_SESSION (self), FALSE);
+
+  return self->role != PP_ROLE_VIEWER && !self->locked;
 }

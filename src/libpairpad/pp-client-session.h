@@ -86,5 +86,11 @@ void                  pp_client_session_set_identity         (PpClientSession  *
 void                  pp_client_session_set_meta             (PpClientSession  *self,
                                                                const char       *language,
                                                                const char       *title);
+void                  pp_client_session_set_token            (PpClientSession  *self,
+                                                               const char       *token);
+PpRole                pp_client_session_get_role             (PpClientSession  *self);
+PpGeneralAccess       pp_client_session_get_general_access   (PpClientSession  *self);
+gboolean              pp_client_session_is_locked            (PpClientSession  *self);
+gboolean              pp_client_session_can_edit             (PpClientSession  *self);
 
 G_END_DECLS

@@ -93,6 +93,7 @@ static const char * const message_type_names[] = {
   [PP_MESSAGE_JOIN] = "join",
   [PP_MESSAGE_LEAVE] = "leave",
   [PP_MESSAGE_ERROR] = "error",
+  [PP_MESSAGE_ACCESS] = "access",
 };
 
 /* Which types each direction may carry. */
@@ -112,6 +113,7 @@ static const gboolean type_from_server[] = {
   [PP_MESSAGE_JOIN] = TRUE,
   [PP_MESSAGE_LEAVE] = TRUE,
   [PP_MESSAGE_ERROR] = TRUE,
+  [PP_MESSAGE_ACCESS] = TRUE,
 };
 
 /* JSON scanning */
@@ -1173,6 +1175,7 @@ pp_user_info_new (const char *user,
   self->color = g_strdup (color);
   self->v = v;
   self->sel = g_array_new (FALSE, FALSE, sizeof (PpRange));
+  self->role = PP_ROLE_EDITOR;
 
   return self;
 }
@@ -1198,6 +1201,8 @@ pp_user_info_copy (const PpUserInfo *self)
   copy->has_view = self->has_view;
   copy->view = self->view;
   copy->follow = g_strdup (self->follow);
+  copy->role = self->role;
+  copy->verified = self->verified;
 
   return copy;
 }
@@ -1275,6 +1280,9 @@ user_info_to_object (const PpUserInfo *self)
     json_object_set_array_member (object, "view", view_to_array (&self->view));
   if (self->follow != NULL)
     json_object_set_string_member (object, "follow", self->follow);
+  json_object_set_string_member (object, "role", pp_role_to_string (self->role));
+  if (self->verified)
+    json_object_set_boolean_member (object, "verified", TRUE);
 
   return object;
 }
@@ -1340,6 +1348,7 @@ pp_message_unref (PpMessage *self)
       g_clear_pointer (&self->user_info, pp_user_info_unref);
       g_clear_pointer (&self->users, g_ptr_array_unref);
       g_clear_pointer (&self->ops, g_ptr_array_unref);
+      g_clear_pointer (&self->roles, g_hash_table_unref);
       g_free (self);
     }
 }
@@ -1678,6 +1687,77 @@ get_follow (JsonObject  *object,
 }
 
 static gboolean
+get_bool (JsonObject  *object,
+          const char  *ctx,
+          const char  *member,
+          gboolean     required,
+          gboolean    *out,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return required ? field_error (error, ctx, member, "is missing") : TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return field_error (error, ctx, member, "must be true or false");
+
+  *out = json_node_get_boolean (node);
+
+  return TRUE;
+}
+
+/* Absent: @out keeps its default. */
+static gboolean
+get_role (JsonObject  *object,
+          const char  *ctx,
+          const char  *member,
+          PpRole      *out,
+          GError     **error)
+{
+  const char *name;
+
+  if (!get_string (object, ctx, member, FALSE, &name, error))
+    return FALSE;
+  if (name != NULL && !pp_role_from_string (name, out))
+    return field_error (error, ctx, member, "must be \"viewer\", \"editor\" or \"owner\"");
+
+  return TRUE;
+}
+
+static gboolean
+get_general_access (JsonObject       *object,
+                    const char       *ctx,
+                    PpGeneralAccess  *out,
+                    GError          **error)
+{
+  const char *name;
+
+  if (!get_string (object, ctx, "access", FALSE, &name, error))
+    return FALSE;
+  if (name != NULL && !pp_general_access_from_string (name, out))
+    return field_error (error, ctx, "access", "must be \"edit\", \"view\" or \"restricted\"");
+
+  return TRUE;
+}
+
+/* The access settings of welcome and access frames; a daemon that predates
+ * them lets everyone edit. */
+static gboolean
+get_access_settings (PpMessage   *msg,
+                     JsonObject  *object,
+                     const char  *ctx,
+                     GError     **error)
+{
+  msg->role = PP_ROLE_EDITOR;
+  msg->access = PP_GENERAL_ACCESS_EDIT;
+
+  return get_role (object, ctx, "role", &msg->role, error) &&
+         get_general_access (object, ctx, &msg->access, error) &&
+         get_bool (object, ctx, "locked", FALSE, &msg->locked, error);
+}
+
+static gboolean
 get_color (JsonObject  *object,
            const char  *ctx,
            gboolean     required,
@@ -1763,6 +1843,8 @@ user_info_from_node (JsonNode               *node,
   const char *color;
   const char *follow = NULL;
   gboolean has_view;
+  gboolean verified = FALSE;
+  PpRole role = PP_ROLE_EDITOR;
   PpRange view;
   gint64 v;
 
@@ -1782,11 +1864,15 @@ user_info_from_node (JsonNode               *node,
       !get_int (object, ctx, "v", TRUE, 0, NULL, &v, error) ||
       !get_ranges (object, ctx, "sel", limits->max_ranges, &sel, error) ||
       !get_view (object, ctx, &has_view, &view, error) ||
-      !get_follow (object, ctx, &follow, error))
+      !get_follow (object, ctx, &follow, error) ||
+      !get_role (object, ctx, "role", &role, error) ||
+      !get_bool (object, ctx, "verified", FALSE, &verified, error))
     return NULL;
 
   info = pp_user_info_new (user, client, name, color, v);
   info->follow = g_strdup (follow);
+  info->role = role;
+  info->verified = verified;
   g_clear_pointer (&info->sel, g_array_unref);
   info->sel = g_steal_pointer (&sel);
   info->has_view = has_view;
@@ -1913,7 +1999,8 @@ parse_welcome (PpMessage              *msg,
       !get_text (object, "welcome", "language", TRUE, 1, limits->max_language_chars,
                  &language, error) ||
       !get_text (object, "welcome", "title", TRUE, 0, limits->max_title_chars, &title, error) ||
-      !get_array (object, "welcome", "users", &users_array, error))
+      !get_array (object, "welcome", "users", &users_array, error) ||
+      !get_access_settings (msg, object, "welcome", error))
     return FALSE;
 
   n = json_array_get_length (users_array);
@@ -1978,6 +2065,40 @@ parse_welcome (PpMessage              *msg,
   msg->title = g_strdup (title);
   msg->text = g_strdup (text);
   msg->users = g_steal_pointer (&users);
+
+  return TRUE;
+}
+
+static gboolean
+parse_access (PpMessage              *msg,
+              JsonObject             *object,
+              const PpProtocolLimits *limits,
+              GError                **error)
+{
+  JsonNode *node = json_object_get_member (object, "roles");
+  JsonObjectIter iter;
+  const char *user;
+  JsonNode *value;
+
+  if (!get_access_settings (msg, object, "access", error))
+    return FALSE;
+
+  msg->roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return field_error (error, "access", "roles", "must be an object");
+
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &user, &value))
+    {
+      PpRole role;
+
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING ||
+          !pp_role_from_string (json_node_get_string (value), &role))
+        return field_error (error, "access", "roles", "must map session ids to roles");
+      g_hash_table_insert (msg->roles, g_strdup (user), GINT_TO_POINTER (role));
+    }
 
   return TRUE;
 }
@@ -2215,6 +2336,10 @@ pp_message_parse (const char             *frame,
 
     case PP_MESSAGE_ERROR:
       ok = parse_error (msg, object, limits, error);
+      break;
+
+    case PP_MESSAGE_ACCESS:
+      ok = parse_access (msg, object, limits, error);
       break;
 
     default:
@@ -2455,6 +2580,39 @@ pp_message_new_welcome (const char *user,
 }
 
 /**
+ * pp_message_new_access:
+ * @role: the recipient's role
+ * @access: what the room link alone grants
+ * @locked: whether the room is read-only for everyone
+ * @roles: (nullable): session id → #PpRole (as a pointer) of every session
+ *
+ * Returns: (transfer full): an access frame
+ */
+PpMessage *
+pp_message_new_access (PpRole           role,
+                       PpGeneralAccess  access,
+                       gboolean         locked,
+                       GHashTable      *roles)
+{
+  PpMessage *self = message_new (PP_MESSAGE_ACCESS, PP_DIRECTION_FROM_SERVER);
+  GHashTableIter iter;
+  gpointer user, value;
+
+  self->role = role;
+  self->access = access;
+  self->locked = locked;
+  self->roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (roles != NULL)
+    {
+      g_hash_table_iter_init (&iter, roles);
+      while (g_hash_table_iter_next (&iter, &user, &value))
+        g_hash_table_insert (self->roles, g_strdup (user), value);
+    }
+
+  return self;
+}
+
+/**
  * pp_message_new_ack:
  * @seq: the acknowledged op's sequence number
  * @v: the version it produced
@@ -2625,6 +2783,15 @@ pp_message_new_error (PpProtocolError  code,
 
 /* Encoding */
 
+static void
+access_settings_to_object (const PpMessage *self,
+                           JsonObject      *object)
+{
+  json_object_set_string_member (object, "role", pp_role_to_string (self->role));
+  json_object_set_string_member (object, "access", pp_general_access_to_string (self->access));
+  json_object_set_boolean_member (object, "locked", self->locked);
+}
+
 static JsonObject *
 message_to_object (const PpMessage *self)
 {
@@ -2701,6 +2868,7 @@ message_to_object (const PpMessage *self)
           }
         else
           json_object_set_string_member (object, "text", self->text);
+        access_settings_to_object (self, object);
       }
       break;
 
@@ -2722,6 +2890,20 @@ message_to_object (const PpMessage *self)
       json_object_set_string_member (object, "message", self->message);
       if (self->has_seq)
         json_object_set_int_member (object, "seq", self->seq);
+      break;
+
+    case PP_MESSAGE_ACCESS:
+      {
+        JsonObject *roles = json_object_new ();
+        GHashTableIter iter;
+        gpointer user, role;
+
+        access_settings_to_object (self, object);
+        g_hash_table_iter_init (&iter, self->roles);
+        while (g_hash_table_iter_next (&iter, &user, &role))
+          json_object_set_string_member (roles, user, pp_role_to_string (GPOINTER_TO_INT (role)));
+        json_object_set_object_member (object, "roles", roles);
+      }
       break;
 
     case PP_MESSAGE_UNKNOWN:

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pp-types.h"
+#include "pp-access.h"
 #include "pp-error.h"
 #include "pp-text-op.h"
 
@@ -30,6 +31,7 @@ typedef enum
   PP_MESSAGE_JOIN,
   PP_MESSAGE_LEAVE,
   PP_MESSAGE_ERROR,
+  PP_MESSAGE_ACCESS,      /* server → client: the room's access settings changed */
   PP_MESSAGE_UNKNOWN,     /* from a server: a type this version does not know */
 } PpMessageType;
 
@@ -88,6 +90,8 @@ struct _PpUserInfo
   gboolean   has_view;
   PpRange    view;     /* anchor = first, head = last */
   char      *follow;   /* (nullable) the session it follows (extension) */
+  PpRole     role;     /* absent on the wire: editor */
+  gboolean   verified; /* @name is a signed-in account's, not self-chosen */
   /*< private >*/
   gatomicrefcount ref_count;
 };
@@ -105,6 +109,8 @@ struct _PpUserInfo
  *  meta      language? title?                user language title
  *  welcome                                   user v language title users
  *                                            + text, or ops (has_ops)
+ *                                            role access locked
+ *  access                                    role access locked roles
  *  ack                                       seq v
  *  join                                      user_info
  *  leave                                     user
@@ -141,6 +147,10 @@ struct _PpMessage
   gboolean         has_ops;
   GPtrArray       *ops;        /* of PpLogEntry */
   PpProtocolError  code;
+  PpRole           role;       /* welcome, access: the recipient's own */
+  PpGeneralAccess  access;
+  gboolean         locked;
+  GHashTable      *roles;      /* access: session id → PpRole (as a pointer) */
 
   /*< private >*/
   gatomicrefcount  ref_count;
@@ -222,6 +232,10 @@ PpMessage        *pp_message_new_welcome           (const char             *user
                                                     GPtrArray              *users,
                                                     const char             *text,
                                                     GPtrArray              *ops);
+PpMessage        *pp_message_new_access            (PpRole                  role,
+                                                    PpGeneralAccess         access,
+                                                    gboolean                locked,
+                                                    GHashTable             *roles);
 PpMessage        *pp_message_new_ack               (gint64                  seq,
                                                     gint64                  v);
 PpMessage        *pp_message_new_server_op         (PpLogEntry             *entry);
