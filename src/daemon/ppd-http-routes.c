@@ -9,8 +9,10 @@
 
 #include <string.h>
 
+#include "ppd-http-responses.h"
 #include "ppd-http-routes.h"
 #include "ppd-peer.h"
+#include "ppd-room-admin.h"
 
 /* Handlers never block: whatever needs the store or a room that is still
  * loading pauses the message, holds a reference to it, and answers from the
@@ -26,6 +28,8 @@ typedef enum
   ROUTE_OPS,
   ROUTE_TEXT,
   ROUTE_WS,
+  ROUTE_ACCESS,
+  ROUTE_LINK,
 } Route;
 
 typedef struct
@@ -34,6 +38,7 @@ typedef struct
   SoupServerMessage *msg;
   GHashTable        *query;
   Route              route;
+  PpLinkKind         link;
   PpdRoom           *room;
 } Request;
 
@@ -68,73 +73,6 @@ request_new (PpdContext        *context,
   soup_server_message_pause (msg);
 
   return r;
-}
-
-static char *
-format_time (gint64 usec)
-{
-  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
-  g_autoptr(GDateTime) time = g_date_time_add (epoch, usec);
-
-  return g_date_time_format_iso8601 (time);
-}
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonNode          *node)
-{
-  gsize n_bytes;
-  char *body = pp_json_to_string (node, &n_bytes);
-
-  soup_server_message_set_status (msg, status, NULL);
-  ppd_static_add_security_headers (msg);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_server_message_set_response (msg, "application/json; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, body, n_bytes);
-}
-
-static void
-respond_error (PpdContext        *context,
-               SoupServerMessage *msg,
-               guint              status,
-               PpProtocolError    code,
-               const char        *message)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  ppd_metrics_count_error (ppd_context_get_metrics (context), code);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, pp_protocol_error_code_to_string (code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-
-  respond_json (msg, status, node);
-}
-
-static void
-respond_room_error (PpdContext        *context,
-                    SoupServerMessage *msg,
-                    const GError      *error)
-{
-  if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND))
-    respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
-                   "No such room");
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
-    respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, PP_PROTOCOL_ERROR_INTERNAL,
-                   "The daemon is shutting down");
-  else
-    respond_error (context, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, PP_PROTOCOL_ERROR_INTERNAL,
-                   "The room could not be read; see the daemon's log");
 }
 
 /* Strict, bounded, non-negative integer from the query string. */
@@ -177,42 +115,43 @@ on_room_created (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *created = NULL;
-  PpdRoomInfo *info;
+  g_autofree char *created_at = NULL;
+  g_autoptr(PpdCreatedRoom) created = NULL;
 
-  info = ppd_room_registry_create_room_finish (PPD_ROOM_REGISTRY (source), result, &error);
-  if (info == NULL)
+  created = ppd_room_registry_create_room_finish (PPD_ROOM_REGISTRY (source), result, &error);
+  if (created == NULL)
     {
       g_warning ("Cannot create a room: %s", error->message);
-      respond_error (r->context, r->msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                     PP_PROTOCOL_ERROR_INTERNAL, "The room could not be stored; try again");
+      ppd_http_respond_error (r->context, r->msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                              PP_PROTOCOL_ERROR_INTERNAL, "The room could not be stored; try again");
       soup_server_message_unpause (r->msg);
       return;
     }
 
-  created = format_time (info->created_at);
+  created_at = ppd_http_format_time (created->info.created_at);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, info->id);
+  json_builder_add_string_value (builder, created->info.id);
   json_builder_set_member_name (builder, "language");
-  json_builder_add_string_value (builder, info->language);
+  json_builder_add_string_value (builder, created->info.language);
   json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, info->title);
+  json_builder_add_string_value (builder, created->info.title);
   json_builder_set_member_name (builder, "v");
   json_builder_add_int_value (builder, 0);
   json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, created);
+  json_builder_add_string_value (builder, created_at);
+  /* Shown this once: the daemon keeps only its hash. */
+  json_builder_set_member_name (builder, "owner_key");
+  json_builder_add_string_value (builder, created->owner_key);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  g_info ("Created room %s", info->id);
+  g_info ("Created room %s", created->info.id);
   soup_message_headers_replace (soup_server_message_get_response_headers (r->msg), "Location",
-                                strcmp (info->id, "") ? info->id : "");
-  respond_json (r->msg, SOUP_STATUS_CREATED, node);
+                                created->info.id);
+  ppd_http_respond_json (r->msg, SOUP_STATUS_CREATED, node);
   soup_server_message_unpause (r->msg);
-  ppd_room_info_clear (info);
-  g_free (info);
 }
 
 /* An optional string member: absent → @fallback; wrong type or length → error. */
@@ -316,7 +255,7 @@ create_room (PpdContext        *context,
   if (address != NULL &&
       !ppd_address_limits_take_room_creation (ppd_context_get_address_limits (context), address))
     {
-      respond_error (context, msg, 429 /* Too Many Requests */, PP_PROTOCOL_ERROR_RATE_LIMITED,
+      ppd_http_respond_error (context, msg, 429 /* Too Many Requests */, PP_PROTOCOL_ERROR_RATE_LIMITED,
                      "Too many rooms created from your address: try again in a minute");
       return;
     }
@@ -347,7 +286,7 @@ create_room (PpdContext        *context,
           gboolean too_large = g_error_matches (error, PP_PROTOCOL_ERROR,
                                                 PP_PROTOCOL_ERROR_TOO_LARGE);
 
-          respond_error (context, msg,
+          ppd_http_respond_error (context, msg,
                          too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
                          too_large ? PP_PROTOCOL_ERROR_TOO_LARGE : PP_PROTOCOL_ERROR_BAD_MESSAGE,
                          error->message);
@@ -371,8 +310,8 @@ on_room_read (PpdRoom    *room,
   Request *r = data;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *created = format_time (ppd_room_get_created_at (room));
-  g_autofree char *updated = format_time (ppd_room_get_updated_at (room));
+  g_autofree char *created = ppd_http_format_time (ppd_room_get_created_at (room));
+  g_autofree char *updated = ppd_http_format_time (ppd_room_get_updated_at (room));
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -394,7 +333,7 @@ on_room_read (PpdRoom    *room,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  respond_json (r->msg, SOUP_STATUS_OK, node);
+  ppd_http_respond_json (r->msg, SOUP_STATUS_OK, node);
   soup_server_message_unpause (r->msg);
 }
 
@@ -414,7 +353,7 @@ on_ops_read (GObject      *source,
 
   if (entries == NULL)
     {
-      respond_room_error (r->context, r->msg, error);
+      ppd_http_respond_room_error (r->context, r->msg, error);
       soup_server_message_unpause (r->msg);
       return;
     }
@@ -428,7 +367,7 @@ on_ops_read (GObject      *source,
   node = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
 
-  respond_json (r->msg, SOUP_STATUS_OK, node);
+  ppd_http_respond_json (r->msg, SOUP_STATUS_OK, node);
   soup_server_message_unpause (r->msg);
 }
 
@@ -448,7 +387,7 @@ on_text_read (GObject      *source,
 
   if (text == NULL)
     {
-      respond_room_error (r->context, r->msg, error);
+      ppd_http_respond_room_error (r->context, r->msg, error);
       soup_server_message_unpause (r->msg);
       return;
     }
@@ -463,8 +402,43 @@ on_text_read (GObject      *source,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  respond_json (r->msg, SOUP_STATUS_OK, node);
+  ppd_http_respond_json (r->msg, SOUP_STATUS_OK, node);
   soup_server_message_unpause (r->msg);
+}
+
+/* Whoever may join the room may read it over REST too. */
+static gboolean
+may_read (PpdRoom           *room,
+          SoupServerMessage *msg)
+{
+  const PpdAccess *access = ppd_room_get_access (room);
+  PpRole role;
+
+  return ppd_access_get_role (access, ppd_access_check (access, ppd_http_get_bearer_token (msg)),
+                              &role);
+}
+
+/* Only the routes and methods rooms_handler() let through get here. */
+static PpdRoomAdminAction
+admin_action (Request *r)
+{
+  const char *method = soup_server_message_get_method (r->msg);
+
+  switch (r->route)
+    {
+    case ROUTE_ACCESS:
+      return g_str_equal (method, "PATCH") ? PPD_ROOM_ADMIN_SET_ACCESS
+                                           : PPD_ROOM_ADMIN_GET_ACCESS;
+    case ROUTE_LINK:
+      return g_str_equal (method, SOUP_METHOD_POST) ? PPD_ROOM_ADMIN_NEW_LINK
+                                                    : PPD_ROOM_ADMIN_REVOKE_LINK;
+    case ROUTE_ROOM:
+    case ROUTE_OPS:
+    case ROUTE_TEXT:
+    case ROUTE_WS:
+    default:
+      return PPD_ROOM_ADMIN_DELETE_ROOM;
+    }
 }
 
 static void
@@ -481,12 +455,31 @@ on_room_for_request (GObject      *source,
   r->room = ppd_room_registry_get_room_finish (PPD_ROOM_REGISTRY (source), result, &error);
   if (r->room == NULL)
     {
-      respond_room_error (r->context, r->msg, error);
+      ppd_http_respond_room_error (r->context, r->msg, error);
       soup_server_message_unpause (r->msg);
       return;
     }
   /* Borrowed from the request, which the async calls below take over. */
   room = r->room;
+
+  if (r->route == ROUTE_ACCESS || r->route == ROUTE_LINK ||
+      g_str_equal (soup_server_message_get_method (r->msg), SOUP_METHOD_DELETE))
+    {
+      ppd_room_admin_handle (r->context, r->msg, room, admin_action (r), r->link);
+      return;
+    }
+
+  if (!may_read (room, r->msg))
+    {
+      ppd_http_respond_error (r->context, r->msg,
+                              ppd_http_get_bearer_token (r->msg) ? SOUP_STATUS_FORBIDDEN
+                                                                 : SOUP_STATUS_UNAUTHORIZED,
+                              PP_PROTOCOL_ERROR_FORBIDDEN,
+                              "This room is private: send a share link's token as "
+                              "“Authorization: Bearer TOKEN”");
+      soup_server_message_unpause (r->msg);
+      return;
+    }
 
   switch (r->route)
     {
@@ -526,19 +519,23 @@ on_room_for_request (GObject      *source,
       return;
 
     case ROUTE_WS:
+    case ROUTE_ACCESS:
+    case ROUTE_LINK:
     default:
       g_assert_not_reached ();
     }
 
-  respond_error (r->context, r->msg, SOUP_STATUS_BAD_REQUEST, error->code, error->message);
+  ppd_http_respond_error (r->context, r->msg, SOUP_STATUS_BAD_REQUEST, error->code, error->message);
   soup_server_message_unpause (r->msg);
 }
 
-/* Splits /api/v1/rooms/{id}[/ops|/text|/ws]; FALSE when it is none of those. */
+/* Splits /api/v1/rooms/{id}[/ops|/text|/ws|/access|/links/{edit|view}]; FALSE
+ * when it is none of those. */
 static gboolean
 parse_room_path (const char  *path,
                  char       **id,
-                 Route       *route)
+                 Route       *route,
+                 PpLinkKind  *link)
 {
   g_auto(GStrv) parts = NULL;
   guint n;
@@ -546,24 +543,51 @@ parse_room_path (const char  *path,
   if (!g_str_has_prefix (path, ROOMS_PREFIX "/"))
     return FALSE;
 
-  parts = g_strsplit (path + strlen (ROOMS_PREFIX "/"), "/", 3);
+  parts = g_strsplit (path + strlen (ROOMS_PREFIX "/"), "/", 4);
   n = g_strv_length (parts);
-  if (n == 0 || n > 2 || !ppd_room_id_is_valid (parts[0]))
+  if (n == 0 || n > 3 || !ppd_room_id_is_valid (parts[0]))
     return FALSE;
 
   if (n == 1)
     *route = ROUTE_ROOM;
-  else if (g_str_equal (parts[1], "ops"))
+  else if (n == 2 && g_str_equal (parts[1], "ops"))
     *route = ROUTE_OPS;
-  else if (g_str_equal (parts[1], "text"))
+  else if (n == 2 && g_str_equal (parts[1], "text"))
     *route = ROUTE_TEXT;
-  else if (g_str_equal (parts[1], "ws"))
+  else if (n == 2 && g_str_equal (parts[1], "ws"))
     *route = ROUTE_WS;
+  else if (n == 2 && g_str_equal (parts[1], "access"))
+    *route = ROUTE_ACCESS;
+  else if (n == 3 && g_str_equal (parts[1], "links") && pp_link_kind_from_string (parts[2], link))
+    *route = ROUTE_LINK;
   else
     return FALSE;
 
   *id = g_strdup (parts[0]);
   return TRUE;
+}
+
+/* Which methods each room resource answers. */
+static gboolean
+method_allowed (Route       route,
+                const char *method)
+{
+  gboolean read = g_str_equal (method, SOUP_METHOD_GET) || g_str_equal (method, SOUP_METHOD_HEAD);
+
+  switch (route)
+    {
+    case ROUTE_ROOM:
+      return read || g_str_equal (method, SOUP_METHOD_DELETE);
+    case ROUTE_ACCESS:
+      return read || g_str_equal (method, "PATCH");
+    case ROUTE_LINK:
+      return g_str_equal (method, SOUP_METHOD_POST) || g_str_equal (method, SOUP_METHOD_DELETE);
+    case ROUTE_OPS:
+    case ROUTE_TEXT:
+    case ROUTE_WS:
+    default:
+      return read;
+    }
 }
 
 static gboolean
@@ -630,7 +654,7 @@ check_origin (PpdContext        *context,
 
   if (kind == ORIGIN_FOREIGN)
     {
-      respond_error (context, msg, SOUP_STATUS_FORBIDDEN, PP_PROTOCOL_ERROR_FORBIDDEN,
+      ppd_http_respond_error (context, msg, SOUP_STATUS_FORBIDDEN, PP_PROTOCOL_ERROR_FORBIDDEN,
                      "Pages of this origin may not use this daemon");
       return FALSE;
     }
@@ -646,7 +670,7 @@ check_origin (PpdContext        *context,
       if (kind == ORIGIN_ALLOWED)
         {
           soup_message_headers_replace (response, "Access-Control-Allow-Methods",
-                                        "GET, HEAD, POST, OPTIONS");
+                                        "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
           soup_message_headers_replace (response, "Access-Control-Allow-Headers",
                                         "Content-Type, Authorization");
           soup_message_headers_replace (response, "Access-Control-Max-Age", "600");
@@ -671,11 +695,13 @@ rooms_handler (SoupServer        *server,
   PpdContext *context = data;
   const char *method = soup_server_message_get_method (msg);
   g_autofree char *id = NULL;
+  PpLinkKind link = PP_LINK_EDIT;
+  Request *r;
   Route route;
 
   if (ppd_context_is_stopping (context))
     {
-      respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, PP_PROTOCOL_ERROR_INTERNAL,
+      ppd_http_respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, PP_PROTOCOL_ERROR_INTERNAL,
                      "The daemon is shutting down");
       return;
     }
@@ -688,12 +714,12 @@ rooms_handler (SoupServer        *server,
       if (g_str_equal (method, SOUP_METHOD_POST))
         create_room (context, msg);
       else
-        respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+        ppd_http_respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
                        PP_PROTOCOL_ERROR_BAD_MESSAGE, "Use POST to create a room");
       return;
     }
 
-  if (!parse_room_path (path, &id, &route))
+  if (!parse_room_path (path, &id, &route, &link))
     {
       /* A WebSocket to a room id that cannot exist is an unknown room like
        * any other: on_upgraded() answers not_found and 4404, which a
@@ -701,7 +727,7 @@ rooms_handler (SoupServer        *server,
       if (is_websocket_upgrade (msg) && g_str_has_suffix (path, "/ws"))
         accept_websocket (context, msg);
       else
-        respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+        ppd_http_respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
                        "No such resource");
       return;
     }
@@ -711,20 +737,22 @@ rooms_handler (SoupServer        *server,
       if (is_websocket_upgrade (msg))
         accept_websocket (context, msg);
       else
-        respond_error (context, msg, SOUP_STATUS_BAD_REQUEST, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+        ppd_http_respond_error (context, msg, SOUP_STATUS_BAD_REQUEST, PP_PROTOCOL_ERROR_BAD_MESSAGE,
                        "This endpoint speaks WebSocket only");
       return;
     }
 
-  if (!g_str_equal (method, SOUP_METHOD_GET) && !g_str_equal (method, SOUP_METHOD_HEAD))
+  if (!method_allowed (route, method))
     {
-      respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, PP_PROTOCOL_ERROR_BAD_MESSAGE,
-                     "Only GET is allowed here");
+      ppd_http_respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                              PP_PROTOCOL_ERROR_BAD_MESSAGE, "This method is not allowed here");
       return;
     }
 
+  r = request_new (context, msg, query, route);
+  r->link = link;
   ppd_room_registry_get_room_async (ppd_context_get_registry (context), id, NULL,
-                                    on_room_for_request, request_new (context, msg, query, route));
+                                    on_room_for_request, r);
 }
 
 /* WebSocket: /api/v1/rooms/{id}/ws */
@@ -830,6 +858,7 @@ on_upgraded (SoupServerMessage *msg,
   char *address = dup_client_address (context, msg);
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autofree char *id = NULL;
+  PpLinkKind link;
   Route route;
   Join *join;
 
@@ -845,7 +874,7 @@ on_upgraded (SoupServerMessage *msg,
                              ppd_context_get_metrics (context), ppd_context_get_poller (context));
   hold_connection (context, join->peer, address);
 
-  if (!parse_room_path (path, &id, &route) || route != ROUTE_WS)
+  if (!parse_room_path (path, &id, &route, &link) || route != ROUTE_WS)
     {
       ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_NOT_FOUND, "No such room", PPD_CLOSE_NOT_FOUND);
       g_object_unref (join->context);
@@ -896,7 +925,7 @@ on_health (GObject      *source,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  respond_json (r->msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, node);
+  ppd_http_respond_json (r->msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, node);
   soup_server_message_unpause (r->msg);
 }
 
@@ -943,7 +972,7 @@ fallback_handler (SoupServer        *server,
   PpdContext *context = data;
 
   if (g_str_has_prefix (path, "/api/"))
-    respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
+    ppd_http_respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
                    "No such resource");
   else
     ppd_static_serve (ppd_context_get_web (context), msg, path);
@@ -965,7 +994,7 @@ body_limit_handler (SoupServer        *server,
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > max)
-    respond_error (context, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+    ppd_http_respond_error (context, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                    PP_PROTOCOL_ERROR_TOO_LARGE, "The request body is larger than any room can be");
 }
 

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/random.h>
 
 #include "ppd-room-registry.h"
 
@@ -141,7 +140,8 @@ on_committed (GObject      *source,
           PpdRoom *room = g_ptr_array_index (c->rooms, i);
 
           ppd_room_commit_failed (room);
-          g_hash_table_add (self->dirty, g_object_ref (room));
+          if (!ppd_room_is_deleted (room))
+            g_hash_table_add (self->dirty, g_object_ref (room));
         }
       if (self->retry_id == 0)
         self->retry_id = g_timeout_add (self->retry_delay_ms, retry_cb, self);
@@ -355,24 +355,12 @@ ppd_room_id_is_valid (const char *id)
   return len >= 1 && len <= 64;
 }
 
-/* 128 random bits from the kernel, base64url: the room id is, for now, the
- * only secret that lets someone in. */
+/* 128 random bits: the room link. Whether it alone lets someone in is the
+ * room's general access (ppd-access.c). */
 static char *
 generate_room_id (void)
 {
-  guint8 bytes[16];
-  char *id;
-
-  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
-    for (guint i = 0; i < sizeof bytes; i++)
-      bytes[i] = g_random_int_range (0, 256);
-
-  id = g_base64_encode (bytes, sizeof bytes);
-  g_strdelimit (id, "+", '-');
-  g_strdelimit (id, "/", '_');
-  *strchr (id, '=') = '\0';
-
-  return id;
+  return ppd_access_new_random_token (16);
 }
 
 static void
@@ -386,23 +374,27 @@ on_room_created (GObject      *source,
   if (!ppd_store_create_room_finish (PPD_STORE (source), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, g_steal_pointer ((PpdRoomInfo **) g_task_get_task_data (task)),
-                           NULL);
+    g_task_return_pointer (task, g_steal_pointer ((PpdCreatedRoom **) g_task_get_task_data (task)),
+                           (GDestroyNotify) ppd_created_room_free);
+}
+
+void
+ppd_created_room_free (PpdCreatedRoom *created)
+{
+  if (created == NULL)
+    return;
+
+  ppd_room_info_clear (&created->info);
+  g_free (created->owner_key);
+  g_free (created);
 }
 
 static void
-room_info_free (PpdRoomInfo *info)
+created_room_holder_free (gpointer data)
 {
-  ppd_room_info_clear (info);
-  g_free (info);
-}
+  PpdCreatedRoom **holder = data;
 
-static void
-room_info_holder_free (gpointer data)
-{
-  PpdRoomInfo **holder = data;
-
-  g_clear_pointer (holder, room_info_free);
+  g_clear_pointer (holder, ppd_created_room_free);
   g_free (holder);
 }
 
@@ -416,8 +408,10 @@ ppd_room_registry_create_room_async (PpdRoomRegistry     *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  PpdRoomInfo **holder = g_new0 (PpdRoomInfo *, 1);
-  PpdRoomInfo *info = g_new0 (PpdRoomInfo, 1);
+  PpdCreatedRoom **holder = g_new0 (PpdCreatedRoom *, 1);
+  PpdCreatedRoom *created = g_new0 (PpdCreatedRoom, 1);
+  PpdRoomInfo *info = &created->info;
+  PpdAccess access;
 
   g_task_set_source_tag (task, ppd_room_registry_create_room_async);
 
@@ -425,15 +419,18 @@ ppd_room_registry_create_room_async (PpdRoomRegistry     *self,
   info->language = g_strdup (language);
   info->title = g_strdup (title);
   info->created_at = info->updated_at = g_get_real_time ();
-  *holder = info;
-  g_task_set_task_data (task, holder, room_info_holder_free);
+  created->owner_key = ppd_access_init_owned (&access);
+  *holder = created;
+  g_task_set_task_data (task, holder, created_room_holder_free);
 
-  ppd_store_create_room_async (self->store, info, text, cancellable, on_room_created,
+  ppd_store_create_room_async (self->store, info, &access, text, cancellable, on_room_created,
                                g_steal_pointer (&task));
+  ppd_access_clear (&access);
 }
 
-/* (transfer full): free with ppd_room_info_clear() and g_free(). */
-PpdRoomInfo *
+/* (transfer full): the room as stored, and its owner key, which exists
+ * nowhere else. */
+PpdCreatedRoom *
 ppd_room_registry_create_room_finish (PpdRoomRegistry  *self,
                                       GAsyncResult     *result,
                                       GError          **error)
@@ -564,6 +561,57 @@ ppd_room_registry_get_room_finish (PpdRoomRegistry  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_room_deleted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ppd_store_delete_room_finish (PPD_STORE (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Closes every session of @room, forgets it, and deletes it from the
+ * store with its whole log. Commits queued before are written first (the
+ * store runs jobs in order), so none can bring it back. */
+void
+ppd_room_registry_delete_room_async (PpdRoomRegistry     *self,
+                                     PpdRoom             *room,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *id = g_strdup (ppd_room_get_id (room));
+
+  g_task_set_source_tag (task, ppd_room_registry_delete_room_async);
+
+  ppd_room_delete (room);
+  g_signal_handlers_disconnect_by_data (room, self);
+  g_hash_table_remove (self->dirty, room);
+  g_hash_table_remove (self->idle_since, room);
+  if (g_hash_table_lookup (self->rooms, id) == room)
+    g_hash_table_remove (self->rooms, id);
+  g_info ("Deleting room %s", id);
+
+  ppd_store_delete_room_async (self->store, id, cancellable, on_room_deleted,
+                               g_steal_pointer (&task));
+}
+
+gboolean
+ppd_room_registry_delete_room_finish (PpdRoomRegistry  *self,
+                                      GAsyncResult     *result,
+                                      GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Stops taking sessions, closes every one with 1001 and completes once the

@@ -12,6 +12,16 @@
 
 G_BEGIN_DECLS
 
+/* A room just created, and its owner key, which exists nowhere else. */
+typedef struct
+{
+  PpdRoomInfo  info;
+  char        *owner_key;
+} PpdCreatedRoom;
+
+void             ppd_created_room_free                 (PpdCreatedRoom      *created);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdCreatedRoom, ppd_created_room_free)
+
 #define PPD_TYPE_ROOM_REGISTRY (ppd_room_registry_get_type ())
 
 G_DECLARE_FINAL_TYPE (PpdRoomRegistry, ppd_room_registry, PPD, ROOM_REGISTRY, GObject)
@@ -30,7 +40,7 @@ void             ppd_room_registry_create_room_async   (PpdRoomRegistry     *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
-PpdRoomInfo     *ppd_room_registry_create_room_finish  (PpdRoomRegistry     *self,
+PpdCreatedRoom  *ppd_room_registry_create_room_finish  (PpdRoomRegistry     *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
 void             ppd_room_registry_get_room_async      (PpdRoomRegistry     *self,
@@ -39,6 +49,14 @@ void             ppd_room_registry_get_room_async      (PpdRoomRegistry     *sel
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
 PpdRoom         *ppd_room_registry_get_room_finish     (PpdRoomRegistry     *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             ppd_room_registry_delete_room_async   (PpdRoomRegistry     *self,
+                                                        PpdRoom             *room,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         ppd_room_registry_delete_room_finish  (PpdRoomRegistry     *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
 void             ppd_room_registry_shutdown_async      (PpdRoomRegistry     *self,

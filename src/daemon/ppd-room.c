@@ -43,6 +43,7 @@ struct _PpdRoom
   GPtrArray       *members;          /* Member */
   GQueue           pending;          /* Pending: applied, not yet committed */
   GQueue           waiters;          /* Waiter, by version */
+  PpdAccess        access;
 
   /* Borrowed */
   const PpdConfig *config;
@@ -62,6 +63,7 @@ struct _PpdRoom
   /* Flags */
   guint            meta_dirty : 1;
   guint            committing : 1;   /* part of the batch being written */
+  guint            deleted : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
@@ -89,6 +91,8 @@ typedef struct
   gboolean  has_view;
   PpRange   view;
   char     *follow;       /* the session it follows, if any */
+  char     *token_hash;   /* (nullable) of hello.token: checked again when access changes */
+  PpRole    role;
   gint64    base;         /* the version of its welcome */
   gboolean  hello;
   gboolean  welcomed;
@@ -178,6 +182,7 @@ member_clear (gpointer data)
   g_free (m->name);
   g_free (m->color);
   g_free (m->follow);
+  g_free (m->token_hash);
   g_clear_pointer (&m->sel, g_array_unref);
 }
 
@@ -204,8 +209,43 @@ member_dup_info (Member *m)
   info->has_view = m->has_view;
   info->view = m->view;
   info->follow = g_strdup (m->follow);
+  info->role = m->role;
 
   return info;
+}
+
+static gboolean
+member_can_edit (PpdRoom *self,
+                 Member  *m)
+{
+  return m->role != PP_ROLE_VIEWER && !self->access.locked;
+}
+
+/* Fatal for the session: the protocol closes it with 4403. */
+static void
+refuse (Member          *m,
+        const char      *message,
+        const PpMessage *about)
+{
+  gboolean has_seq = about != NULL && about->type == PP_MESSAGE_OP;
+
+  ppd_peer_send_error (m->peer, PP_PROTOCOL_ERROR_FORBIDDEN, message, has_seq,
+                       has_seq ? about->seq : 0);
+  ppd_peer_close (m->peer, PPD_CLOSE_FORBIDDEN, "forbidden");
+}
+
+/* Viewers, and everyone while the room is locked, may not change it. */
+static gboolean
+check_can_edit (PpdRoom         *self,
+                Member          *m,
+                const PpMessage *msg)
+{
+  if (member_can_edit (self, m))
+    return TRUE;
+
+  refuse (m, self->access.locked ? "The room is locked: nobody can change it"
+                                 : "You can only view this room", msg);
+  return FALSE;
 }
 
 static void
@@ -458,6 +498,9 @@ send_welcome (PpdRoom  *self,
   m->base = m->v = w->version;
   welcome = pp_message_new_welcome (m->user, w->version, self->language, self->title, users,
                                     w->text, w->ops);
+  welcome->role = m->role;
+  welcome->access = self->access.general;
+  welcome->locked = self->access.locked;
   /* The whole document may be far larger than what a session may leave
    * unread later; the welcome gets its own allowance. */
   ppd_peer_send_message_allowing (m->peer, welcome);
@@ -493,6 +536,7 @@ handle_hello (PpdRoom         *self,
 {
   Welcome *w;
   guint n_hello = 0;
+  PpdCredential credential;
 
   for (guint i = 0; i < self->members->len; i++)
     {
@@ -510,6 +554,14 @@ handle_hello (PpdRoom         *self,
 
   for (guint i = 0; i < self->members->len; i++)
     n_hello += ((Member *) g_ptr_array_index (self->members, i))->hello;
+
+  credential = ppd_access_check (&self->access, msg->token);
+  if (!ppd_access_get_role (&self->access, credential, &m->role))
+    {
+      ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_FORBIDDEN,
+                     ppd_access_explain_refusal (&self->access, credential), PPD_CLOSE_FORBIDDEN);
+      return;
+    }
 
   if (n_hello >= self->config->max_users_per_room)
     {
@@ -536,6 +588,7 @@ handle_hello (PpdRoom         *self,
     }
 
   m->hello = TRUE;
+  m->token_hash = msg->token != NULL && *msg->token != '\0' ? ppd_access_hash (msg->token) : NULL;
   m->client = g_strdup (msg->client);
   m->name = g_strdup (msg->name);
   m->color = g_strdup (msg->color ? msg->color
@@ -639,6 +692,9 @@ handle_op (PpdRoom         *self,
       send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Wait for welcome before sending ops", msg);
       return;
     }
+
+  if (!check_can_edit (self, m, msg))
+    return;
 
   if (handle_duplicate (self, m, msg, seen))
     return;
@@ -820,6 +876,9 @@ handle_meta (PpdRoom         *self,
       return;
     }
 
+  if (!check_can_edit (self, m, msg))
+    return;
+
   if (msg->language != NULL)
     {
       g_free (self->language);
@@ -902,6 +961,7 @@ ppd_room_finalize (GObject *object)
   g_free (self->id);
   g_free (self->language);
   g_free (self->title);
+  ppd_access_clear (&self->access);
   g_clear_pointer (&self->document, pp_document_free);
   g_clear_pointer (&self->log, g_ptr_array_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
@@ -955,6 +1015,7 @@ ppd_room_new (PpdRoomRecord    *record,
   self->created_at = record->info.created_at;
   self->updated_at = record->info.updated_at;
   self->clients = g_steal_pointer (&record->clients);
+  ppd_access_copy (&self->access, &record->access);
   self->document = pp_document_new (record->snapshot_text, -1, record->snapshot_version);
   pp_document_set_max_length (self->document, config->max_document_chars);
 
@@ -1070,10 +1131,17 @@ void
 ppd_room_add_peer (PpdRoom *self,
                    PpdPeer *peer)
 {
-  Member *m = g_rc_box_new0 (Member);
+  Member *m;
 
   g_return_if_fail (PPD_IS_ROOM (self));
 
+  if (self->deleted)
+    {
+      ppd_peer_fail (peer, PP_PROTOCOL_ERROR_NOT_FOUND, "No such room", PPD_CLOSE_NOT_FOUND);
+      return;
+    }
+
+  m = g_rc_box_new0 (Member);
   m->room = self;
   m->peer = g_object_ref (peer);
   m->sel = g_array_new (FALSE, FALSE, sizeof (PpRange));
@@ -1148,7 +1216,7 @@ ppd_room_collect_commit (PpdRoom        *self,
 {
   PpdRoomInfo info = { 0, };
 
-  if (self->queued == self->version && !self->meta_dirty)
+  if (self->deleted || (self->queued == self->version && !self->meta_dirty))
     return FALSE;
 
   for (GList *l = self->pending.head; l != NULL; l = l->next)
@@ -1255,4 +1323,89 @@ ppd_room_commit_failed (PpdRoom *self)
   self->queued = self->in_flight = self->committed;
   self->snapshot_queued = self->snapshot_committed;
   self->meta_dirty = TRUE;
+}
+
+const PpdAccess *
+ppd_room_get_access (PpdRoom *self)
+{
+  return &self->access;
+}
+
+/* New access settings take effect at once: every session's role is decided
+ * again from the token it joined with; whoever lost access (a revoked or
+ * replaced link, a room made private) is closed with forbidden, and the
+ * others learn the settings and everyone's role. */
+void
+ppd_room_set_access (PpdRoom         *self,
+                     const PpdAccess *access)
+{
+  g_autoptr(GPtrArray) members = g_ptr_array_copy (self->members, member_copy_ref, NULL);
+  g_autoptr(GHashTable) roles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_ptr_array_set_free_func (members, (GDestroyNotify) member_unref);
+  ppd_access_clear (&self->access);
+  ppd_access_copy (&self->access, access);
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      Member *m = g_ptr_array_index (members, i);
+      PpdCredential credential;
+
+      if (!m->hello || !member_is_live (m))
+        continue;
+
+      credential = ppd_access_check_hash (&self->access, m->token_hash);
+      if (!ppd_access_get_role (&self->access, credential, &m->role))
+        {
+          room_log (self, m, "%s lost access to room %s", m->user, self->id);
+          ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_FORBIDDEN,
+                         credential == PPD_CREDENTIAL_INVALID
+                           ? "The owner turned off the share link you joined with"
+                           : "The owner made the room private: you need a share link",
+                         PPD_CLOSE_FORBIDDEN);
+          remove_member (self, m);
+        }
+    }
+
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->members, i);
+
+      if (m->welcomed)
+        g_hash_table_insert (roles, m->user, GINT_TO_POINTER (m->role));
+    }
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      Member *m = g_ptr_array_index (members, i);
+      g_autoptr(PpMessage) message = NULL;
+
+      if (!m->welcomed || !member_is_live (m))
+        continue;
+
+      message = pp_message_new_access (m->role, self->access.general, self->access.locked, roles);
+      ppd_peer_send_message (m->peer, message);
+    }
+}
+
+/* The room is gone from the store: every session is told so and closed.
+ * Nothing of it is committed any more. */
+void
+ppd_room_delete (PpdRoom *self)
+{
+  self->deleted = TRUE;
+  while (self->members->len > 0)
+    {
+      Member *m = g_ptr_array_index (self->members, self->members->len - 1);
+
+      ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_NOT_FOUND, "The owner deleted this room",
+                     PPD_CLOSE_NOT_FOUND);
+      remove_member (self, m);
+    }
+}
+
+gboolean
+ppd_room_is_deleted (PpdRoom *self)
+{
+  return self->deleted;
 }

@@ -53,5 +53,10 @@ gboolean        ppd_room_collect_commit     (PpdRoom         *self,
                                              PpdCommitBatch  *batch);
 void            ppd_room_committed          (PpdRoom         *self);
 void            ppd_room_commit_failed      (PpdRoom         *self);
+const PpdAccess *ppd_room_get_access         (PpdRoom         *self);
+void            ppd_room_set_access         (PpdRoom         *self,
+                                             const PpdAccess *access);
+void            ppd_room_delete             (PpdRoom         *self);
+gboolean        ppd_room_is_deleted         (PpdRoom         *self);
 
 G_END_DECLS

@@ -98,8 +98,15 @@ struct _PpdCommitBatch
 typedef struct
 {
   PpdRoomInfo info;
+  PpdAccess   access;
   char       *text;
 } CreateRoomData;
+
+typedef struct
+{
+  char      *room;
+  PpdAccess  access;
+} AccessData;
 
 typedef struct
 {
@@ -129,7 +136,14 @@ static const char *sql_insert_room =
   "VALUES (##id::string, ##created::gint64, ##updated::gint64, ##language::string, "
   "##title::string, ##version::gint64)";
 static const char *sql_select_room =
-  "SELECT id, language, title, version, created_at, updated_at FROM rooms WHERE id = ##id::string";
+  "SELECT id, language, title, version, created_at, updated_at, owner_hash, general_access, "
+  "locked, edit_link_hash, edit_link_gen, view_link_hash, view_link_gen "
+  "FROM rooms WHERE id = ##id::string";
+static const char *sql_update_access =
+  "UPDATE rooms SET owner_hash = ##owner::string, general_access = ##general::string, "
+  "locked = ##locked::gint64, edit_link_hash = ##edit::string, edit_link_gen = ##edit_gen::gint64, "
+  "view_link_hash = ##view::string, view_link_gen = ##view_gen::gint64 WHERE id = ##id::string";
+static const char *sql_delete_room = "DELETE FROM rooms WHERE id = ##id::string";
 static const char *sql_select_snapshot =
   "SELECT version, text FROM snapshots WHERE room = ##room::string AND version <= ##version::gint64 "
   "ORDER BY version DESC LIMIT 1";
@@ -175,6 +189,7 @@ ppd_room_record_free (PpdRoomRecord *record)
     return;
 
   ppd_room_info_clear (&record->info);
+  ppd_access_clear (&record->access);
   g_free (record->snapshot_text);
   g_clear_pointer (&record->entries, g_ptr_array_unref);
   g_clear_pointer (&record->clients, g_hash_table_unref);
@@ -496,6 +511,77 @@ read_snapshot (PpdStore    *self,
   return TRUE;
 }
 
+/* NULL hashes are stored as '': see 0002-access.sql. */
+static gboolean
+write_access (PpdStore         *self,
+              const char       *room,
+              const PpdAccess  *access,
+              GError          **error)
+{
+  Statement *s = get_statement (self, sql_update_access, error);
+
+  return s != NULL &&
+         set_params (s, error, "id", room,
+                     "owner", access->owner_hash ? access->owner_hash : "",
+                     "general", pp_general_access_to_string (access->general),
+                     "locked", (gint64) access->locked,
+                     "edit", access->link_hash[PP_LINK_EDIT] ? access->link_hash[PP_LINK_EDIT] : "",
+                     "edit_gen", access->link_gen[PP_LINK_EDIT],
+                     "view", access->link_hash[PP_LINK_VIEW] ? access->link_hash[PP_LINK_VIEW] : "",
+                     "view_gen", access->link_gen[PP_LINK_VIEW], NULL) &&
+         run_non_select (self, s, error);
+}
+
+static char *
+model_dup_hash (GdaDataModel *model,
+                int           col,
+                int           row)
+{
+  g_autofree char *hash = model_dup_string (model, col, row);
+
+  return *hash != '\0' ? g_steal_pointer (&hash) : NULL;
+}
+
+static void
+read_access (GdaDataModel *model,
+             int           col,
+             PpdAccess    *access)
+{
+  g_autofree char *general = model_dup_string (model, col + 1, 0);
+
+  access->owner_hash = model_dup_hash (model, col, 0);
+  if (!pp_general_access_from_string (general, &access->general))
+    access->general = PP_GENERAL_ACCESS_RESTRICTED;   /* unknown: the safe side */
+  access->locked = model_int64 (model, col + 2, 0) != 0;
+  access->link_hash[PP_LINK_EDIT] = model_dup_hash (model, col + 3, 0);
+  access->link_gen[PP_LINK_EDIT] = model_int64 (model, col + 4, 0);
+  access->link_hash[PP_LINK_VIEW] = model_dup_hash (model, col + 5, 0);
+  access->link_gen[PP_LINK_VIEW] = model_int64 (model, col + 6, 0);
+}
+
+static gboolean
+job_set_access (PpdStore  *self,
+                gpointer   data,
+                gpointer  *result,
+                GError   **error)
+{
+  AccessData *d = data;
+
+  return write_access (self, d->room, &d->access, error);
+}
+
+static gboolean
+job_delete_room (PpdStore  *self,
+                 gpointer   data,
+                 gpointer  *result,
+                 GError   **error)
+{
+  Statement *s = get_statement (self, sql_delete_room, error);
+
+  /* ON DELETE CASCADE takes the log, snapshots and clients with it. */
+  return s != NULL && set_params (s, error, "id", data, NULL) && run_non_select (self, s, error);
+}
+
 static gboolean
 job_create_room (PpdStore  *self,
                  gpointer   data,
@@ -516,6 +602,7 @@ job_create_room (PpdStore  *self,
       !set_params (snapshot, error, "room", d->info.id, "version", (gint64) 0,
                    "text", d->text, "created", d->info.created_at, NULL) ||
       !run_non_select (self, snapshot, error) ||
+      !write_access (self, d->info.id, &d->access, error) ||
       !commit (self, error))
     {
       rollback (self);
@@ -555,6 +642,7 @@ job_load_room (PpdStore  *self,
   record->info.version = model_int64 (model, 3, 0);
   record->info.created_at = model_int64 (model, 4, 0);
   record->info.updated_at = model_int64 (model, 5, 0);
+  read_access (model, 6, &record->access);
 
   if (!read_snapshot (self, d->room, record->info.version, &record->snapshot_version,
                       &record->snapshot_text, error))
@@ -848,6 +936,13 @@ run_statements (PpdStore    *self,
   return TRUE;
 }
 
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 /* Migrations are compiled in (data/migrations), applied in name order, each
  * in its own transaction together with its row in schema_migrations. */
 static gboolean
@@ -873,7 +968,7 @@ migrate (PpdStore  *self,
   names = g_resources_enumerate_children (dir, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (names == NULL)
     return FALSE;
-  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -1156,7 +1251,18 @@ create_room_data_free (gpointer data)
   CreateRoomData *d = data;
 
   ppd_room_info_clear (&d->info);
+  ppd_access_clear (&d->access);
   g_free (d->text);
+  g_free (d);
+}
+
+static void
+access_data_free (gpointer data)
+{
+  AccessData *d = data;
+
+  g_free (d->room);
+  ppd_access_clear (&d->access);
   g_free (d);
 }
 
@@ -1359,6 +1465,7 @@ ppd_store_open_finish (PpdStore      *self,
 void
 ppd_store_create_room_async (PpdStore            *self,
                              const PpdRoomInfo   *info,
+                             const PpdAccess     *access,
                              const char          *text,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
@@ -1369,6 +1476,7 @@ ppd_store_create_room_async (PpdStore            *self,
   g_return_if_fail (PPD_IS_STORE (self));
 
   room_info_copy (&d->info, info);
+  ppd_access_copy (&d->access, access);
   d->text = g_strdup (text);
   push_job (self, ppd_store_create_room_async, job_create_room, d, create_room_data_free, NULL,
             cancellable, callback, user_data);
@@ -1472,6 +1580,53 @@ ppd_store_get_text_finish (PpdStore      *self,
                            GError       **error)
 {
   return finish_job (self, result, ppd_store_get_text_async, error);
+}
+
+void
+ppd_store_set_access_async (PpdStore            *self,
+                            const char          *room,
+                            const PpdAccess     *access,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  AccessData *d = g_new0 (AccessData, 1);
+
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  d->room = g_strdup (room);
+  ppd_access_copy (&d->access, access);
+  push_job (self, ppd_store_set_access_async, job_set_access, d, access_data_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_set_access_finish (PpdStore      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_job (self, result, ppd_store_set_access_async, error) != NULL;
+}
+
+void
+ppd_store_delete_room_async (PpdStore            *self,
+                             const char          *room,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_delete_room_async, job_delete_room, g_strdup (room), g_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_delete_room_finish (PpdStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_job (self, result, ppd_store_delete_room_async, error) != NULL;
 }
 
 void

@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <pairpad.h>
 
+#include "ppd-access.h"
+
 G_BEGIN_DECLS
 
 #define PPD_STORE_ERROR (ppd_store_error_quark ())
@@ -44,6 +46,7 @@ typedef struct
 typedef struct
 {
   PpdRoomInfo  info;
+  PpdAccess    access;
   char        *snapshot_text;
   gint64       snapshot_version;
   GPtrArray   *entries;   /* of PpLogEntry, oldest first */
@@ -90,6 +93,7 @@ gboolean         ppd_store_open_finish          (PpdStore          *self,
                                                  GError           **error);
 void             ppd_store_create_room_async    (PpdStore          *self,
                                                  const PpdRoomInfo *info,
+                                                 const PpdAccess   *access,
                                                  const char        *text,
                                                  GCancellable      *cancellable,
                                                  GAsyncReadyCallback callback,
@@ -131,6 +135,23 @@ void             ppd_store_get_text_async       (PpdStore          *self,
                                                  GAsyncReadyCallback callback,
                                                  gpointer           user_data);
 char            *ppd_store_get_text_finish      (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_set_access_async     (PpdStore          *self,
+                                                 const char        *room,
+                                                 const PpdAccess   *access,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_set_access_finish    (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_delete_room_async    (PpdStore          *self,
+                                                 const char        *room,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_delete_room_finish   (PpdStore          *self,
                                                  GAsyncResult      *result,
                                                  GError           **error);
 void             ppd_store_ping_async           (PpdStore          *self,

@@ -2557,6 +2557,7 @@ pp_message_new_welcome (const char *user,
 
   self = message_new (PP_MESSAGE_WELCOME, PP_DIRECTION_FROM_SERVER);
   self->user = g_strdup (user);
+  self->role = PP_ROLE_EDITOR;
   self->has_v = TRUE;
   self->v = v;
   self->language = g_strdup (language);

@@ -68,6 +68,7 @@ main (int   argc,
   g_autoptr(PpTextOp) op = pp_text_op_new_insert (3, "x");
   static const guint batch_sizes[] = { 1, 10, 100, 1000 };
   PpdRoomInfo info = { 0, };
+  g_auto(PpdAccess) access = { 0, };
   Wait w = { 0, };
   gint64 version = 0;
 
@@ -97,7 +98,8 @@ main (int   argc,
   info.title = g_strdup ("bench");
   info.created_at = info.updated_at = g_get_real_time ();
   w = (Wait) { 0, };
-  ppd_store_create_room_async (store, &info, "abcdef", NULL, on_done, &w);
+  g_free (ppd_access_init_owned (&access));
+  ppd_store_create_room_async (store, &info, &access, "abcdef", NULL, on_done, &w);
   wait_for (&w);
 
   g_print ("store: %s (%s), %d ops per batch size\n", ppd_store_get_provider_name (store),

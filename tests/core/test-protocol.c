@@ -247,6 +247,12 @@ static const InvalidFrame invalid_server_frames[] = {
   { "meta-without-user", B ("{\"type\":\"meta\",\"language\":\"c\",\"title\":\"\"}"), 0, BAD_MESSAGE },
   { "error-without-message", B ("{\"type\":\"error\",\"code\":\"bad_op\"}"), 0, BAD_MESSAGE },
   { "error-code-number", B ("{\"type\":\"error\",\"code\":2,\"message\":\"x\"}"), 0, BAD_MESSAGE },
+  { "welcome-unknown-role", B (WELCOME_HEAD "\"users\":[],\"text\":\"\",\"role\":\"admin\"}"), 0, BAD_MESSAGE },
+  { "welcome-locked-string", B (WELCOME_HEAD "\"users\":[],\"text\":\"\",\"locked\":\"yes\"}"), 0, BAD_MESSAGE },
+  { "access-unknown-access", B ("{\"type\":\"access\",\"role\":\"viewer\",\"access\":\"all\",\"locked\":false}"), 0, BAD_MESSAGE },
+  { "access-roles-array", B ("{\"type\":\"access\",\"role\":\"viewer\",\"access\":\"view\",\"locked\":false,\"roles\":[]}"), 0, BAD_MESSAGE },
+  { "access-roles-unknown-role", B ("{\"type\":\"access\",\"role\":\"viewer\",\"access\":\"view\",\"locked\":false,\"roles\":{\"u2\":\"boss\"}}"), 0, BAD_MESSAGE },
+  { "user-verified-string", B ("{\"type\":\"join\",\"user\":" USER (",\"verified\":\"yes\"") "}"), 0, BAD_MESSAGE },
 };
 
 #undef BAD_MESSAGE
@@ -321,6 +327,34 @@ build_welcome_ops_empty (void)
   g_autoptr(GPtrArray) ops = g_ptr_array_new ();
 
   return pp_message_new_welcome ("u1", 12, "c", "", NULL, NULL, ops);
+}
+
+/* What a viewer of a locked room is welcomed with: watchers are marked. */
+static PpMessage *
+build_welcome_viewer (void)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_user_info_unref);
+  PpUserInfo *owner = sample_user ("u2", FALSE);
+  PpMessage *welcome;
+
+  owner->role = PP_ROLE_OWNER;
+  owner->verified = TRUE;
+  g_ptr_array_add (users, owner);
+  welcome = pp_message_new_welcome ("u1", 3, "c", "", users, "int x;", NULL);
+  welcome->role = PP_ROLE_VIEWER;
+  welcome->access = PP_GENERAL_ACCESS_VIEW;
+  welcome->locked = TRUE;
+
+  return welcome;
+}
+
+static PpMessage *
+build_access (void)
+{
+  g_autoptr(GHashTable) roles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (roles, "u2", GINT_TO_POINTER (PP_ROLE_VIEWER));
+  return pp_message_new_access (PP_ROLE_EDITOR, PP_GENERAL_ACCESS_RESTRICTED, FALSE, roles);
 }
 
 static PpMessage *
@@ -414,6 +448,8 @@ static const ServerGolden server_goldens[] = {
   { "welcome-text", build_welcome_text },
   { "welcome-ops", build_welcome_ops },
   { "welcome-ops-empty", build_welcome_ops_empty },
+  { "welcome-viewer", build_welcome_viewer },
+  { "access", build_access },
   { "ack", build_ack },
   { "op", build_op },
   { "op-without-name", build_op_without_name },
@@ -1250,7 +1286,7 @@ test_boxed (void)
   PpUserInfo *boxed_info;
 
   g_assert_cmpstr (sa, ==, sb);
-  g_assert_cmpstr (sa, ==, "{\"user\":\"u2\",\"client\":\"Zq_8-client\",\"name\":\"Zoë 🙂\",\"color\":\"#1a2b3c\",\"v\":12,\"sel\":[[3,3],[10,4]],\"view\":[0,40]}");
+  g_assert_cmpstr (sa, ==, "{\"user\":\"u2\",\"client\":\"Zq_8-client\",\"name\":\"Zoë 🙂\",\"color\":\"#1a2b3c\",\"v\":12,\"sel\":[[3,3],[10,4]],\"view\":[0,40],\"role\":\"editor\"}");
   g_assert_true (copy->sel != info->sel);
 
   g_assert_true (G_TYPE_IS_BOXED (PP_TYPE_MESSAGE));

@@ -275,6 +275,18 @@ pp_test_daemon_request (PpTestDaemon *daemon,
                         const char   *body,
                         guint        *status)
 {
+  return pp_test_daemon_request_with_token (daemon, method, path, body, NULL, status);
+}
+
+/* @token: (nullable): sent as "Authorization: Bearer TOKEN" */
+JsonNode *
+pp_test_daemon_request_with_token (PpTestDaemon *daemon,
+                                   const char   *method,
+                                   const char   *path,
+                                   const char   *body,
+                                   const char   *token,
+                                   guint        *status)
+{
   g_autofree char *url = g_strconcat (daemon->base_url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) response = NULL;
@@ -283,6 +295,13 @@ pp_test_daemon_request (PpTestDaemon *daemon,
   const char *data;
 
   g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));

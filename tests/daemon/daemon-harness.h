@@ -102,6 +102,12 @@ JsonNode     *pp_test_daemon_request       (PpTestDaemon  *daemon,
                                             const char    *path,
                                             const char    *body,
                                             guint         *status);
+JsonNode     *pp_test_daemon_request_with_token (PpTestDaemon *daemon,
+                                                const char   *method,
+                                                const char   *path,
+                                                const char   *body,
+                                                const char   *token,
+                                                guint        *status);
 char         *pp_test_daemon_create_room   (PpTestDaemon  *daemon,
                                             const char    *text);
 char         *pp_test_daemon_dup_text      (PpTestDaemon  *daemon,

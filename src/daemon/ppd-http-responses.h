@@ -1,0 +1,31 @@
+/* ppd-http-responses.h: JSON answers and request credentials shared by the REST handlers.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "ppd-context.h"
+
+G_BEGIN_DECLS
+
+char       *ppd_http_format_time        (gint64             usec);
+void        ppd_http_respond_json       (SoupServerMessage *msg,
+                                         guint              status,
+                                         JsonNode          *node);
+void        ppd_http_respond_error      (PpdContext        *context,
+                                         SoupServerMessage *msg,
+                                         guint              status,
+                                         PpProtocolError    code,
+                                         const char        *message);
+void        ppd_http_respond_room_error (PpdContext        *context,
+                                         SoupServerMessage *msg,
+                                         const GError      *error);
+const char *ppd_http_get_bearer_token   (SoupServerMessage *msg);
+JsonObject *ppd_http_parse_body_object  (PpdContext        *context,
+                                         SoupServerMessage *msg,
+                                         GError           **error);
+
+G_END_DECLS
