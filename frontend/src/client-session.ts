@@ -13,8 +13,11 @@
 // and the same again between L' and the buffer. The local text gets L''.
 
 import {
+  type AccessMessage,
   type ErrorMessage,
+  type GeneralAccess,
   type LogEntry,
+  type Role,
   LIMITS,
   ProtocolError,
   type ServerPresenceMessage,
@@ -63,6 +66,8 @@ export interface ClientSessionEvents {
   presence: (u: UserInfo) => void;
   /** The room's language or title changed (as the server announced it). */
   meta: (language: string, title: string) => void;
+  /** Our role, the room's general access or lock, or others' roles changed. */
+  access: () => void;
   /** An error frame, local edits discarded ('resync'), or an ack that was ignored. */
   error: (code: string, message: string) => void;
   state: (state: SessionState) => void;
@@ -86,6 +91,8 @@ export interface ClientSessionOptions {
   name: string;
   /** `#rrggbb`, or undefined to let the daemon pick. */
   color?: string;
+  /** Presented in hello: the room's owner key or a share link's token. */
+  token?: string;
   /** Ops whose frame would be larger are sent in pieces (default: the daemon's 1 MiB). */
   maxFrameBytes?: number;
 }
@@ -238,6 +245,10 @@ export class ClientSession {
   private readonly clientId: string;
   private displayName: string;
   private colorValue: string | null;
+  private token: string | null;
+  private roleValue: Role = 'editor';
+  private accessValue: GeneralAccess = 'edit';
+  private lockedValue = false;
   private readonly maxFrameBytes: number;
   private handlers: { [K in ClientSessionEvent]?: Set<ClientSessionEvents[K]> } = {};
 
@@ -277,6 +288,7 @@ export class ClientSession {
     this.clientId = opts.client;
     this.displayName = opts.name;
     this.colorValue = opts.color ?? null;
+    this.token = opts.token ?? null;
     this.maxFrameBytes = opts.maxFrameBytes ?? LIMITS.maxFrameBytes;
   }
 
@@ -370,6 +382,26 @@ export class ClientSession {
     return this.titleValue;
   }
 
+  /** Our role in the room, as the last welcome or access frame said. */
+  get role(): Role {
+    return this.roleValue;
+  }
+
+  /** What the room link alone grants. */
+  get generalAccess(): GeneralAccess {
+    return this.accessValue;
+  }
+
+  /** The owner locked the room: nobody edits. */
+  get locked(): boolean {
+    return this.lockedValue;
+  }
+
+  /** Whether the daemon takes our edits and meta changes. */
+  get canEdit(): boolean {
+    return this.roleValue !== 'viewer' && !this.lockedValue;
+  }
+
   /** The seq the next new op will be sent with. */
   get nextSeq(): number {
     return this.seq;
@@ -403,6 +435,7 @@ export class ClientSession {
     const hello: ClientMessage = { type: 'hello', client: this.clientId, name: this.displayName };
     if (this.colorValue !== null) hello.color = this.colorValue;
     if (this.joinedOnce && !this.needsText) hello.v = this.serverVersion;
+    if (this.token !== null) hello.token = this.token;
     this.setState('joining');
     this.send(hello);
   }
@@ -463,6 +496,9 @@ export class ClientSession {
       case 'error':
         this.handleError(msg);
         return;
+      case 'access':
+        this.handleAccess(msg);
+        return;
     }
   }
 
@@ -477,6 +513,7 @@ export class ClientSession {
    */
   localOp(op: TextOp): void {
     if (!this.joinedOnce) throw new Error('the session has not joined its room yet');
+    if (!this.canEdit) throw new Error('the room is read-only for you');
     const text = apply(this.doc, op);
     const delta = lengthDelta(op);
     const length = this.docLength + delta;
@@ -544,6 +581,8 @@ export class ClientSession {
    */
   setMeta(meta: { language?: string; title?: string }): void {
     if (meta.language === undefined && meta.title === undefined) return;
+    // The daemon would refuse it, and close the session.
+    if (!this.canEdit) return;
     if (meta.language !== undefined) {
       const n = cpLength(meta.language);
       if (n < 1 || n > LIMITS.maxLanguageChars) {
@@ -554,6 +593,11 @@ export class ClientSession {
     if (meta.title !== undefined) this.pendingTitle = [...meta.title].slice(0, LIMITS.maxTitleChars).join('');
     this.metaDirty = true;
     this.maybeSendMeta();
+  }
+
+  /** What the next hello presents: the room's owner key, a share link's token, or null. */
+  setToken(token: string | null): void {
+    this.token = token;
   }
 
   /** The display name for the next hello. */
@@ -867,7 +911,31 @@ export class ClientSession {
     this.emit('meta', this.languageValue ?? '', this.titleValue ?? '');
   }
 
+  /* Takes the access settings of a welcome or access frame; true when they changed. */
+  private setAccess(role: Role, access: GeneralAccess, locked: boolean): boolean {
+    const changed = role !== this.roleValue || access !== this.accessValue || locked !== this.lockedValue;
+    this.roleValue = role;
+    this.accessValue = access;
+    this.lockedValue = locked;
+    return changed;
+  }
+
+  private handleAccess(msg: AccessMessage): void {
+    this.setAccess(msg.role, msg.access, msg.locked);
+    for (const [id, info] of this.userMap) {
+      const role = msg.roles[id];
+      if (role !== undefined && role !== info.role) this.userMap.set(id, { ...info, role });
+    }
+    this.emit('access');
+  }
+
   private handleWelcome(msg: WelcomeMessage): void {
+    const accessChanged = this.setAccess(msg.role ?? 'editor', msg.access ?? 'edit', msg.locked ?? false);
+    // Edits the room will refuse (it became read-only for us while they were
+    // unsent) cannot be merged: only the full text repairs the document.
+    if (msg.ops !== undefined && !this.canEdit && (this.inflight !== null || this.buffer !== null)) {
+      this.failResync('the room is read-only for you now');
+    }
     if (msg.ops !== undefined) {
       const lastEntry = msg.ops[msg.ops.length - 1];
       const last = lastEntry !== undefined ? lastEntry.v : this.serverVersion;
@@ -896,7 +964,13 @@ export class ClientSession {
       }
       this.notifyUnsent();
       this.emit('reset', msg.text);
-      if (lost > 0) {
+      if (lost > 0 && !this.canEdit) {
+        this.emit(
+          'error',
+          'forbidden',
+          `${lost} local edit${lost === 1 ? '' : 's'} ${lost === 1 ? 'was' : 'were'} not saved: the room is read-only for you`,
+        );
+      } else if (lost > 0) {
         this.emit(
           'error',
           'resync',
@@ -920,6 +994,7 @@ export class ClientSession {
     this.sendInflight();
     if (this.selection !== null) this.selectionDirty = true;
     if (metaChanged) this.emitMeta();
+    if (accessChanged) this.emit('access');
     this.emit('joined');
     this.maybeSendPresence();
     this.maybeSendMeta();
@@ -953,6 +1028,8 @@ export class ClientSession {
     // in order) is ours; anything else cannot be placed, and the next will do.
     if (msg.v !== this.serverVersion) return;
     const info: UserInfo = { user: old.user, client: old.client, name: old.name, color: old.color, v: msg.v, sel: msg.sel };
+    if (old.role !== undefined) info.role = old.role;
+    if (old.verified !== undefined) info.verified = old.verified;
     if (msg.view !== undefined) info.view = msg.view;
     if (msg.follow !== undefined) info.follow = msg.follow;
     const local = this.userInfoToLocal(info);

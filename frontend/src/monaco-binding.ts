@@ -111,6 +111,8 @@ export class MonacoBinding implements Disposable {
   private applying = false;     /* echo suppression: our own model edits */
   private reconcileQueued = false;
   private ready: boolean;
+  /* Why the user may not edit (a viewer, a locked room), or null. */
+  private readOnlyReason: string | null = null;
 
   constructor(container: HTMLElement, session: ClientSession, options: BindingOptions) {
     this.session = session;
@@ -273,6 +275,13 @@ export class MonacoBinding implements Disposable {
     this.editor.focus();
   }
 
+  /** Makes the editor read-only with `reason` shown on a typing attempt, or editable again (null). */
+  setReadOnly(reason: string | null): void {
+    this.readOnlyReason = reason;
+    if (this.ready)
+      this.editor.updateOptions({ readOnly: reason !== null, readOnlyMessage: { value: reason ?? '' } });
+  }
+
   /* --- Presence drawing ------------------------------------------------ */
 
   setRemoteCursors(cursors: readonly RemoteCursor[]): void {
@@ -325,12 +334,16 @@ export class MonacoBinding implements Disposable {
   /* --- Undo ------------------------------------------------------------- */
 
   undo(): void {
+    if (!this.session.canEdit)
+      return;
     const op = this.undoStack.takeUndo(this.session.text);
     if (op !== null)
       this.applyLocal(op);
   }
 
   redo(): void {
+    if (!this.session.canEdit)
+      return;
     const op = this.undoStack.takeRedo(this.session.text);
     if (op !== null)
       this.applyLocal(op);
@@ -448,7 +461,7 @@ export class MonacoBinding implements Disposable {
 
   private makeReady(): void {
     this.ready = true;
-    this.editor.updateOptions({ readOnly: false });
+    this.setReadOnly(this.readOnlyReason);
   }
 
   /* Applies `op` (code points, against the current text) to the model as

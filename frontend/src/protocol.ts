@@ -57,6 +57,14 @@ export class ProtocolError extends Error {
   }
 }
 
+/** What a session may do: viewers only watch; the owner also shares, locks and deletes. */
+export type Role = 'viewer' | 'editor' | 'owner';
+/** What the room link alone grants. */
+export type GeneralAccess = 'edit' | 'view' | 'restricted';
+
+const ROLES: readonly Role[] = ['viewer', 'editor', 'owner'];
+const GENERAL_ACCESSES: readonly GeneralAccess[] = ['edit', 'view', 'restricted'];
+
 /** Another session in the room; positions in code points at version `v`. */
 export interface UserInfo {
   user: string;
@@ -68,6 +76,10 @@ export interface UserInfo {
   view?: Range;
   /** Extension: the session this one follows (driver/navigator). */
   follow?: string;
+  /** Absent from daemons without roles: an editor. */
+  role?: Role;
+  /** The name is a signed-in account's. */
+  verified?: boolean;
 }
 
 /** One log entry: an `op` frame, an element of `welcome.ops`. */
@@ -124,6 +136,10 @@ interface WelcomeCommon {
   language: string;
   title: string;
   users: UserInfo[];
+  /** Our role, the room's general access and lock; absent from daemons without roles. */
+  role?: Role;
+  access?: GeneralAccess;
+  locked?: boolean;
 }
 
 /** Either `text` (the document at `v`) or `ops` (catch-up after hello.v). */
@@ -175,6 +191,15 @@ export interface ErrorMessage {
   seq?: number;
 }
 
+/** The room's access settings changed: our role, and every session's. */
+export interface AccessMessage {
+  type: 'access';
+  role: Role;
+  access: GeneralAccess;
+  locked: boolean;
+  roles: Record<string, Role>;
+}
+
 /** A type this client does not know (a newer daemon): to be ignored. */
 export interface UnknownServerMessage {
   type: 'unknown';
@@ -190,7 +215,8 @@ export type KnownServerMessage =
   | JoinMessage
   | LeaveMessage
   | ServerMetaMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | AccessMessage;
 
 export type ServerMessage = KnownServerMessage | UnknownServerMessage;
 
@@ -377,6 +403,20 @@ function getColor(o: Obj, ctx: string): string {
   return color;
 }
 
+function getEnum<T extends string>(o: Obj, ctx: string, member: string, values: readonly T[]): T | undefined {
+  const value = getString(o, ctx, member, false);
+  if (value === undefined) return undefined;
+  if (!(values as readonly string[]).includes(value)) fail(ctx, member, `must be one of ${values.join(', ')}`);
+  return value as T;
+}
+
+function getBoolean(o: Obj, ctx: string, member: string): boolean | undefined {
+  if (!has(o, member)) return undefined;
+  const value = o[member];
+  if (typeof value !== 'boolean') fail(ctx, member, 'must be true or false');
+  return value;
+}
+
 function decodeLogEntry(o: Obj, ctx: string): LogEntry {
   // The same order as libpairpad: v, then the op (bad_op says more than a
   // missing field), then the rest.
@@ -402,9 +442,13 @@ function decodeUser(value: unknown, ctx: string): UserInfo {
   const sel = getRanges(value, ctx, 'sel');
   const view = getView(value, ctx);
   const follow = getFollow(value, ctx);
+  const role = getEnum(value, ctx, 'role', ROLES);
+  const verified = getBoolean(value, ctx, 'verified');
   const info: UserInfo = { user, client, name, color, v, sel };
   if (view !== undefined) info.view = view;
   if (follow !== undefined) info.follow = follow;
+  if (role !== undefined) info.role = role;
+  if (verified !== undefined) info.verified = verified;
   return info;
 }
 
@@ -425,6 +469,12 @@ function decodeWelcome(o: Obj): WelcomeMessage {
     throw new ProtocolError('bad_message', 'welcome: exactly one of "text" and "ops" must be present');
   }
   const common: WelcomeCommon = { type: 'welcome', user, v, language, title, users };
+  const role = getEnum(o, 'welcome', 'role', ROLES);
+  const access = getEnum(o, 'welcome', 'access', GENERAL_ACCESSES);
+  const locked = getBoolean(o, 'welcome', 'locked');
+  if (role !== undefined) common.role = role;
+  if (access !== undefined) common.access = access;
+  if (locked !== undefined) common.locked = locked;
   if (has(o, 'text')) return { ...common, text: getString(o, 'welcome', 'text', true) };
   const ops = getArray(o, 'welcome', 'ops').map((entry, i) => {
     const ctx = `welcome.ops[${i}]`;
@@ -466,7 +516,7 @@ function scan(root: unknown, frameIsOp: boolean): void {
   if (found !== null) throw new ProtocolError(found.inOp ? 'bad_op' : 'bad_message', found.inOp ? `op: ${found.what}` : found.what);
 }
 
-const SERVER_TYPES = new Set(['welcome', 'ack', 'op', 'presence', 'join', 'leave', 'meta', 'error']);
+const SERVER_TYPES = new Set(['welcome', 'ack', 'op', 'presence', 'join', 'leave', 'meta', 'error', 'access']);
 const CLIENT_ONLY_TYPES = new Set(['hello']);
 
 /**
@@ -533,6 +583,22 @@ export function decodeServerFrame(text: string): ServerMessage {
       const msg: ErrorMessage = { type: 'error', code, message };
       if (seq !== undefined) msg.seq = seq;
       return msg;
+    }
+    case 'access': {
+      const role = getEnum(o, 'access', 'role', ROLES) ?? 'editor';
+      const access = getEnum(o, 'access', 'access', GENERAL_ACCESSES) ?? 'edit';
+      const locked = getBoolean(o, 'access', 'locked') ?? false;
+      const roles: Record<string, Role> = {};
+      if (has(o, 'roles')) {
+        if (!isObject(o.roles)) fail('access', 'roles', 'must be an object');
+        for (const [user, r] of Object.entries(o.roles)) {
+          if (typeof r !== 'string' || !(ROLES as readonly string[]).includes(r)) {
+            fail('access', 'roles', 'must map session ids to roles');
+          }
+          roles[user] = r as Role;
+        }
+      }
+      return { type: 'access', role, access, locked, roles };
     }
     default:
       return { type: 'unknown', unknownType: type };

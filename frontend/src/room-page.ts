@@ -4,14 +4,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { ClientSession } from './client-session';
-import { h, icon } from './dom';
+import { copyText, h, icon } from './dom';
 import { cleanName, COLORS, loadIdentity, saveIdentity, type Identity } from './identity';
 import { DEFAULT_LANGUAGE, fillLanguageSelect, setLanguageSelectValue } from './languages';
 import { MonacoBinding } from './monaco-binding';
-import { renderNotFound } from './not-found';
+import { renderNoAccess, renderNotFound } from './not-found';
 import { Presence } from './presence';
 import { isValidColor, LIMITS, newClientId, type UserInfo } from './protocol';
 import { forgetRoom, rememberRoom } from './recent-rooms';
+import { forgetOwnerKey, linkToken, loadOwnerKey, RoomOwner, roomUrl } from './room-access';
+import { createShareDialog } from './share-dialog';
 import { RoomSocket, type SocketStatus } from './socket';
 import { TextOpError } from './text-op';
 
@@ -39,7 +41,8 @@ interface StoredSnapshot {
  *   getRemoteCarets()                     {name, caret} of everyone else, code points
  *   getStatus()                           the connection state in words, as shown
  *   undo(), redo()                        the per-user undo
- *   follow(userId | null)                 follow someone, or stop */
+ *   follow(userId | null)                 follow someone, or stop
+ *   getAccessNote()                       the read-only note as shown, '' when editable */
 export interface PairpadHooks {
   editor: MonacoBinding['editor'];
   session: ClientSession;
@@ -53,6 +56,7 @@ export interface PairpadHooks {
   undo(): void;
   redo(): void;
   follow(user: string | null): void;
+  getAccessNote(): string;
 }
 
 declare global {
@@ -104,7 +108,7 @@ function describeError(code: string, message: string): string | null {
     case 'rate_limited':
       return 'You are typing faster than the room accepts; your edits will catch up in a moment.';
     case 'forbidden':
-      return 'This room is full. Try again later.';
+      return message !== '' ? message : 'The room refused that.';
     case 'resync':
       /* From the session: edits it had to drop when rejoining from the full
        * text. From the daemon: only that it rejoins, which is routine. */
@@ -134,6 +138,10 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     session.setName(identity.name);
     session.setColor(identity.color);
   }
+  /* The owner key wins over a link: the owner may also hold links. */
+  const ownerKey = loadOwnerKey(roomId);
+  const shareToken = linkToken(window.location.hash);
+  session.setToken(ownerKey ?? shareToken);
   rememberRoom({ id: roomId });
 
   /* --- Header --------------------------------------------------------- */
@@ -153,6 +161,11 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   const copyLabel = h('span', { className: 'copy-label' }, 'Copy link');
   const copyButton = h('button', { type: 'button', className: 'button secondary copy-link',
                                    title: 'Copy the link to this room' }, icon('copy'), copyLabel);
+  const shareButton = h('button', { type: 'button', className: 'button primary share-button', hidden: true,
+                                    title: 'Who may open and edit this room' }, icon('share'), 'Share');
+  const share = ownerKey !== null
+    ? createShareDialog({ room: roomId, owner: new RoomOwner(roomId, ownerKey), onDeleted: () => leaveDeleted() })
+    : null;
 
   const nameInput = h('input', { id: 'my-name', type: 'text', maxLength: LIMITS.maxNameChars, autocomplete: 'off' });
   const swatches = h('div', { className: 'swatches', attrs: { role: 'radiogroup', 'aria-label': 'Your color' } });
@@ -168,6 +181,8 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   const noticeText = h('span');
   const noticeClose = h('button', { type: 'button', className: 'icon-button', attrs: { 'aria-label': 'Dismiss' } }, icon('close'));
   const notice = h('div', { className: 'notice', hidden: true, attrs: { role: 'alert' } }, noticeText, noticeClose);
+  const accessText = h('span');
+  const accessBar = h('div', { className: 'access-bar', hidden: true, attrs: { role: 'status' } }, icon('lock'), accessText);
   const editorHost = h('div', { className: 'editor-host' });
 
   const header = h('header', { className: 'room-header' },
@@ -180,9 +195,11 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     status,
     people,
     h('div', { className: 'me-wrap' }, meButton, mePanel),
-    copyButton);
+    copyButton,
+    shareButton);
 
-  root.replaceChildren(h('div', { className: 'room-page' }, header, followBar, notice, editorHost));
+  root.replaceChildren(h('div', { className: 'room-page' }, header, accessBar, followBar, notice, editorHost,
+                         share?.dialog ?? null));
 
   /* --- Editor, presence, socket --------------------------------------- */
   const binding = new MonacoBinding(editorHost, session, {
@@ -247,6 +264,29 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     session.setMeta({ language });
   });
 
+  /* --- Access: read-only, the owner's controls ----------------------------- */
+  let accessNote = '';
+  function applyAccess(): void {
+    const owner = session.role === 'owner';
+    if (session.locked)
+      accessNote = owner ? 'You locked this room: nobody can edit until you unlock it in Share.'
+                         : 'The owner locked this room: nobody can edit right now.';
+    else if (session.role === 'viewer')
+      accessNote = 'View only: you can watch and follow others, but not edit.';
+    else
+      accessNote = '';
+    accessText.textContent = accessNote;
+    accessBar.hidden = accessNote === '';
+    binding.setReadOnly(accessNote !== '' ? accessNote : null);
+    titleInput.disabled = !session.canEdit;
+    languageSelect.disabled = !session.canEdit;
+    shareButton.hidden = !owner || share === null;
+    renderPeople();
+  }
+  session.on('access', applyAccess);
+  session.on('joined', applyAccess);
+  shareButton.addEventListener('click', () => share?.open());
+
   /* --- People ----------------------------------------------------------- */
   function personChip(u: UserInfo): HTMLElement {
     const following = presence.followingId === u.user;
@@ -256,11 +296,22 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
       attrs: { 'aria-pressed': String(following) },
     }, h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { className: 'person-name' }, u.name),
+      u.verified === true ? h('span', { className: 'verified', title: `Signed in as ${u.name}` }, icon('check')) : null,
       following ? icon('eye') : null,
+      roleLabel(u.role),
       followsLabel(u));
     button.style.setProperty('--person-color', isValidColor(u.color) ? u.color : '#808080');
     button.addEventListener('click', () => presence.follow(following ? null : u.user));
     return h('li', null, button);
+  }
+
+  /* Who only watches, and who owns the room. */
+  function roleLabel(role: UserInfo['role']): HTMLElement | null {
+    if (role === 'viewer')
+      return h('span', { className: 'muted role' }, ' watching');
+    if (role === 'owner')
+      return h('span', { className: 'muted role' }, ' owner');
+    return null;
   }
 
   /* "follows you" / "follows Ada": who navigates behind whom. */
@@ -363,10 +414,12 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   });
 
   /* --- Copy link -------------------------------------------------------- */
+  /* A share link's holder passes on the link they were given: in a private
+   * room, the bare room link would let nobody in. */
   let copyTimer: number | undefined;
   copyButton.addEventListener('click', () => {
-    const url = `${window.location.origin}/r/${encodeURIComponent(roomId)}`;
-    const done = (ok: boolean): void => {
+    const url = roomUrl(window.location.origin, roomId, ownerKey === null ? shareToken : null);
+    void copyText(url).then((ok) => {
       copyLabel.textContent = ok ? 'Copied' : 'Copy failed';
       copyButton.replaceChild(icon(ok ? 'check' : 'copy'), copyButton.firstChild as Node);
       copyButton.classList.toggle('copied', ok);
@@ -376,12 +429,7 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
         copyButton.replaceChild(icon('copy'), copyButton.firstChild as Node);
         copyButton.classList.remove('copied');
       }, 1600);
-    };
-    if (navigator.clipboard !== undefined && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(() => done(true), () => done(copyFallback(url)));
-    } else {
-      done(copyFallback(url));
-    }
+    });
   });
 
   /* --- Connection state --------------------------------------------------- */
@@ -460,6 +508,11 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
       notFound();
       return;
     }
+    /* Refused at hello: a private room, a link turned off, a full room. */
+    if (code === 'forbidden' && session.state === 'joining') {
+      leave(() => renderNoAccess(root, message));
+      return;
+    }
     const text = describeError(code, message);
     if (text !== null)
       showNotice(text);
@@ -502,8 +555,24 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
       saveNow(tabId);
   });
 
-  /* --- Not found -------------------------------------------------------------- */
+  /* --- Leaving: not found, no access, deleted --------------------------------- */
   function notFound(): void {
+    leave(() => {
+      forgetRoom(roomId);
+      forgetOwnerKey(roomId);
+      renderNotFound(root);
+    });
+  }
+
+  /* Our own deletion: the daemon's not_found may have closed the page first. */
+  function leaveDeleted(): void {
+    leave(() => undefined);
+    forgetRoom(roomId);
+    forgetOwnerKey(roomId);
+    window.location.assign('/');
+  }
+
+  function leave(then: () => void): void {
     if (closed)
       return;
     closed = true;
@@ -517,9 +586,9 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     } catch {
       /* Nothing to clean up then. */
     }
-    forgetRoom(roomId);
+    share?.dialog.close();
     delete window.pairpad;
-    renderNotFound(root);
+    then();
   }
 
   window.pairpad = {
@@ -535,6 +604,7 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     undo: () => binding.undo(),
     redo: () => binding.redo(),
     follow: (user) => presence.follow(user),
+    getAccessNote: () => accessNote,
   };
 
   socket.start();
@@ -546,19 +616,4 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
       if (document.activeElement === document.body)
         binding.focus();
     });
-}
-
-/* Copies without the async clipboard API (plain http on a LAN address). */
-function copyFallback(text: string): boolean {
-  const area = h('textarea', { value: text, readOnly: true, className: 'visually-hidden' });
-  document.body.append(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  return ok;
 }

@@ -8,6 +8,7 @@ import { loadIdentity } from './identity';
 import { DEFAULT_LANGUAGE, fillLanguageSelect, languageForFilename, languageLabel } from './languages';
 import { LIMITS } from './protocol';
 import { forgetRoom, formatVisited, loadRecentRooms, parseRoomInput, rememberRoom } from './recent-rooms';
+import { linkToken, roomUrl, saveOwnerKey } from './room-access';
 
 /* Plain words for what the REST API can answer when creating a room. */
 async function describeFailure(response: Response): Promise<string> {
@@ -105,9 +106,11 @@ export function renderStartPage(root: HTMLElement): void {
     }).then(async (response) => {
       if (!response.ok)
         throw new Error(await describeFailure(response));
-      const room = (await response.json()) as { id?: unknown };
+      const room = (await response.json()) as { id?: unknown; owner_key?: unknown };
       if (typeof room.id !== 'string')
         throw new Error('The server answered, but without a room id.');
+      if (typeof room.owner_key === 'string')
+        saveOwnerKey(room.id, room.owner_key);
       rememberRoom({ id: room.id, title: body.title, language: body.language });
       window.location.assign(`/r/${encodeURIComponent(room.id)}`);
     }).catch((err: unknown) => {
@@ -139,7 +142,9 @@ export function renderStartPage(root: HTMLElement): void {
       joinInput.focus();
       return;
     }
-    window.location.assign(`/r/${encodeURIComponent(id)}`);
+    /* A share link's token rides along in the fragment. */
+    const token = linkToken(joinInput.value.trim().replace(/^[^#]*/, ''));
+    window.location.assign(roomUrl('', id, token));
   });
 
   /* --- Recent --------------------------------------------------------- */

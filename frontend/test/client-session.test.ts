@@ -19,7 +19,7 @@ function recorder(client = 'client-aaaa', name = 'Ann'): {
   const sent: Json[] = [];
   const events: [string, ...unknown[]][] = [];
   s.on('send', (f) => sent.push(JSON.parse(f) as Json));
-  for (const e of ['remote-op', 'reset', 'acked', 'joined', 'user-joined', 'user-left', 'presence', 'meta', 'error', 'state', 'unsent', 'persist'] as const) {
+  for (const e of ['remote-op', 'reset', 'acked', 'joined', 'user-joined', 'user-left', 'presence', 'meta', 'access', 'error', 'state', 'unsent', 'persist'] as const) {
     s.on(e, (...args: unknown[]) => events.push([e, ...args]));
   }
   return { s, sent, events, take: () => sent.splice(0) };
@@ -695,5 +695,67 @@ describe('resync', () => {
     s.localOp(['!']);
     flush();
     expect(server.text).toBe('!54321abc');
+  });
+});
+
+describe('ClientSession, roles and access', () => {
+  const access = (role: string, generalAccess: string, locked: boolean, roles: Json = {}): string =>
+    JSON.stringify({ type: 'access', role, access: generalAccess, locked, roles });
+
+  it('presents its token in hello and takes its role from welcome', () => {
+    const { s, take } = recorder();
+    s.setToken('view-token-0123456789');
+    s.connected();
+    expect(take()).toEqual([{ type: 'hello', client: 'client-aaaa', name: 'Ann', token: 'view-token-0123456789' }]);
+    s.receive(JSON.stringify({ type: 'welcome', user: 'u1', v: 0, language: 'c', title: '', users: [], text: 'ab',
+                               role: 'viewer', access: 'restricted', locked: false }));
+    expect(s.role).toBe('viewer');
+    expect(s.generalAccess).toBe('restricted');
+    expect(s.canEdit).toBe(false);
+    expect(() => s.localOp(['x'])).toThrow(/read-only/);
+    expect(s.text).toBe('ab');
+    s.setMeta({ title: 'mine' });
+    expect(take()).toEqual([]);
+  });
+
+  it('follows access frames: its own role, the lock, and the roles of others', () => {
+    const { s, events } = recorder();
+    s.connected();
+    const bob: UserInfo = { user: 'u2', client: 'client-bbbb', name: 'Bob', color: '#112233', v: 0, sel: [], role: 'editor' };
+    s.receive(welcomeText(0, 'ab', [bob]));
+    expect(s.role).toBe('editor');
+    expect(s.canEdit).toBe(true);
+    events.length = 0;
+    s.receive(access('editor', 'view', true, { u1: 'editor', u2: 'viewer' }));
+    expect(s.locked).toBe(true);
+    expect(s.canEdit).toBe(false);
+    expect(s.users.get('u2')?.role).toBe('viewer');
+    expect(events.map((e) => e[0])).toEqual(['access']);
+    s.receive(access('editor', 'view', false, { u1: 'editor', u2: 'viewer' }));
+    expect(s.canEdit).toBe(true);
+  });
+
+  it('drops unsent edits that the room, read-only for it now, would refuse', () => {
+    const { s, take, events } = recorder();
+    s.connected();
+    s.receive(welcomeText(0, 'ab'));
+    s.localOp([2, 'c']);
+    take();
+    s.disconnected();
+    s.connected();
+    take();
+    /* Catch-up cannot keep them: the session asks for the full text. */
+    expect(() => s.receive(JSON.stringify({ type: 'welcome', user: 'u1', v: 0, language: 'c', title: '', users: [],
+                                            ops: [], role: 'viewer', access: 'view', locked: false })))
+      .toThrow(ProtocolError);
+    expect(s.needsFullText).toBe(true);
+    s.disconnected();
+    s.connected();
+    events.length = 0;
+    s.receive(JSON.stringify({ type: 'welcome', user: 'u1', v: 0, language: 'c', title: '', users: [], text: 'ab',
+                               role: 'viewer', access: 'view', locked: false }));
+    expect(s.text).toBe('ab');
+    expect(s.unsent).toBe(0);
+    expect(events.find((e) => e[0] === 'error')?.slice(1, 2)).toEqual(['forbidden']);
   });
 });
