@@ -3,6 +3,7 @@
 // Copyright 2026 The Pairpad Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import { fetchAuth } from './account';
 import { ClientSession } from './client-session';
 import { copyText, h, icon } from './dom';
 import { cleanName, COLORS, loadIdentity, saveIdentity, type Identity } from './identity';
@@ -131,6 +132,8 @@ function describeError(code: string, message: string): string | null {
 export function renderRoomPage(root: HTMLElement, roomId: string): void {
   const tabId = newClientId();
   let identity: Identity = loadIdentity();
+  /* Signed in: the daemon shows the account's name, not the chosen one. */
+  let accountName: string | null = null;
   const restored = takeSnapshot(roomId);
   const session = restored ?? new ClientSession({ client: newClientId(), name: identity.name, color: identity.color });
   if (restored !== null) {
@@ -168,11 +171,12 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     : null;
 
   const nameInput = h('input', { id: 'my-name', type: 'text', maxLength: LIMITS.maxNameChars, autocomplete: 'off' });
+  const nameNote = h('p', { className: 'muted small' }, 'Others see the change when you reconnect, which happens right away.');
   const swatches = h('div', { className: 'swatches', attrs: { role: 'radiogroup', 'aria-label': 'Your color' } });
   const mePanel = h('form', { className: 'me-panel', hidden: true, attrs: { role: 'dialog', 'aria-label': 'You in this room' } },
     h('div', { className: 'field' }, h('label', { htmlFor: 'my-name' }, 'Your name'), nameInput),
     h('div', { className: 'field' }, h('span', { className: 'label' }, 'Your color'), swatches),
-    h('p', { className: 'muted small' }, 'Others see the change when you reconnect, which happens right away.'),
+    nameNote,
     h('div', { className: 'row end' }, h('button', { type: 'submit', className: 'button primary' }, 'Done')));
 
   const followText = h('span');
@@ -328,7 +332,8 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     people.hidden = others.length === 0;
     meButton.replaceChildren(
       h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'person-name' }, identity.name),
+      h('span', { className: 'person-name' }, accountName ?? identity.name),
+      ...(accountName !== null ? [h('span', { className: 'verified', title: 'Signed in' }, icon('check'))] : []),
       h('span', { className: 'muted you' }, ' (you)'));
     meButton.style.setProperty('--person-color', identity.color);
     meButton.title = 'Change your name or color';
@@ -340,6 +345,14 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     }
   }
   renderPeople();
+  void fetchAuth().then((auth) => {
+    accountName = auth.user;
+    nameInput.disabled = accountName !== null;
+    nameNote.textContent = accountName !== null
+      ? 'Others see your account’s name, marked as signed in.'
+      : 'Others see the change when you reconnect, which happens right away.';
+    renderPeople();
+  });
   stopFollow.addEventListener('click', () => presence.follow(null));
 
   /* --- You: name and color ---------------------------------------------- */

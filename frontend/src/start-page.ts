@@ -3,6 +3,7 @@
 // Copyright 2026 The Pairpad Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import { fetchAuth, renderAccountBox } from './account';
 import { h, icon } from './dom';
 import { loadIdentity } from './identity';
 import { DEFAULT_LANGUAGE, fillLanguageSelect, languageForFilename, languageLabel } from './languages';
@@ -179,27 +180,47 @@ export function renderStartPage(root: HTMLElement): void {
   window.addEventListener('storage', renderRecent);
   window.addEventListener('focus', renderRecent);
 
+  /* --- Account (when the daemon has accounts) -------------------------- */
+  const accountCard = h('section', { className: 'card', hidden: true, attrs: { 'aria-labelledby': 'account-heading' } });
+  const footer = h('footer', { className: 'start-footer muted' },
+    'You appear to others as ', h('strong', null, identity.name), '. Change it inside any room.');
+  const refreshAccount = (): void => {
+    void fetchAuth().then((auth) => {
+      accountCard.hidden = auth.mode === 'none';
+      accountCard.replaceChildren(h('h2', { id: 'account-heading' }, 'Your account'),
+                                  renderAccountBox(auth, refreshAccount));
+      if (auth.user !== null)
+        footer.replaceChildren('You appear to others as ', h('strong', null, auth.user),
+                               ', your account’s name, marked as signed in.');
+      else
+        footer.replaceChildren('You appear to others as ', h('strong', null, identity.name),
+                               '. Change it inside any room.');
+      const mayCreate = auth.roomCreation === 'anyone' || auth.user !== null;
+      createButton.disabled = !mayCreate;
+      createError.textContent = mayCreate ? '' : 'Sign in to create a room: this server lets only people with an account do that.';
+    });
+  };
+  refreshAccount();
+
   root.replaceChildren(
     h('div', { className: 'start-page' },
       h('header', { className: 'start-header' },
         h('h1', { className: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: 36, height: 36 }), 'Pairpad'),
         h('p', { className: 'tagline muted' },
-          'Write code together in real time. Share the link; no accounts needed.')),
+          'Write code together in real time. Share the link, and you are pairing.')),
       h('main', { className: 'start-grid' },
         h('section', { className: 'card', attrs: { 'aria-labelledby': 'new-room-heading' } },
           h('h2', { id: 'new-room-heading' }, 'New room'),
           createForm),
         h('div', { className: 'stack' },
+          accountCard,
           h('section', { className: 'card', attrs: { 'aria-labelledby': 'join-heading' } },
             h('h2', { id: 'join-heading' }, 'Join a room'),
             joinForm),
           h('section', { className: 'card', attrs: { 'aria-labelledby': 'recent-heading' } },
             h('h2', { id: 'recent-heading' }, 'Recent rooms'),
             recentList))),
-      h('footer', { className: 'start-footer muted' },
-        'You appear to others as ',
-        h('strong', null, identity.name),
-        '. Change it inside any room.')));
+      footer));
   title.focus();
 }
 
