@@ -1,33 +1,17 @@
 // access.test.mjs: the owner's share controls, view-only pages and share links, in real Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Daemon, openBrowser, closeBrowser, screenshotPath, waitFor } from './harness.mjs';
+import { screenshotPath, twoPeople, waitFor } from './harness.mjs';
 
-let daemon;
-let alice;   /* creates the rooms: their owner */
-let bob;
-
-before(async () => {
-  daemon = await new Daemon().start();
-  alice = await openBrowser();
-  bob = await openBrowser();
-});
-
-after(async () => {
-  await closeBrowser(alice);
-  await closeBrowser(bob);
-  const status = await daemon.stop();
-  daemon.cleanup();
-  assert.equal(status, 0, 'pairpadd exits cleanly (and, built with ASan, leak-free)');
-});
+const cast = twoPeople();
 
 const joined = (page) => page.waitForFunction(() => window.pairpad?.session?.state === 'synced', null,
                                               { timeout: 30000 });
 
 /* Alice creates a room from the start page, which keeps its owner key. */
 async function createAsOwner(text) {
-  const page = await alice.newPage();
-  await page.goto(`${daemon.base}/`);
+  const page = await cast.alice.newPage();
+  await page.goto(`${cast.daemon.base}/`);
   await page.fill('#new-code', text);
   await page.click('button:has-text("Create room")');
   await page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/, { timeout: 15000 });
@@ -55,8 +39,8 @@ test('a view-only page cannot type, and the owner sees it watching', async () =>
   await owner.screenshot({ path: screenshotPath('share-dialog.png') });
   await owner.click('.share-dialog .dialog-head .icon-button');
 
-  const viewer = await bob.newPage();
-  await viewer.goto(`${daemon.base}/r/${id}`);
+  const viewer = await cast.bob.newPage();
+  await viewer.goto(`${cast.daemon.base}/r/${id}`);
   await joined(viewer);
   assert.equal(await viewer.evaluate(() => window.pairpad.session.role), 'viewer');
   assert.match(await viewer.locator('.access-bar').innerText(), /View only/);
@@ -68,7 +52,7 @@ test('a view-only page cannot type, and the owner sees it watching', async () =>
   await viewer.keyboard.type('hacked');
   await viewer.waitForTimeout(500);
   assert.equal(await viewer.evaluate(() => window.pairpad.getText()), 'let shared = 1;\n');
-  assert.equal((await daemon.room(id)).text, 'let shared = 1;\n');
+  assert.equal((await cast.daemon.room(id)).text, 'let shared = 1;\n');
   await viewer.screenshot({ path: screenshotPath('view-only.png') });
 
   await owner.waitForSelector('.people .role:has-text("watching")', { timeout: 15000 });
@@ -81,7 +65,7 @@ test('a view-only page cannot type, and the owner sees it watching', async () =>
   assert.equal(await viewer.locator('.access-bar').isHidden(), true);
   await viewer.evaluate(() => window.pairpad.setCaretCodePoint(0));
   await viewer.keyboard.type('// ');
-  await waitFor(async () => (await daemon.room(id)).text === '// let shared = 1;\n',
+  await waitFor(async () => (await cast.daemon.room(id)).text === '// let shared = 1;\n',
                 { timeout: 15000, what: "the viewer-turned-editor's edit to reach the room" });
 
   await owner.close();
@@ -99,20 +83,20 @@ test("in a private room, the owner's new link disconnects the old one", async ()
   assert.match(oldLink, new RegExp(`/r/${id}#token=[A-Za-z0-9_-]{22,}$`));
 
   /* The bare room link no longer opens it. */
-  const outsider = await bob.newPage();
-  await outsider.goto(`${daemon.base}/r/${id}`);
+  const outsider = await cast.bob.newPage();
+  await outsider.goto(`${cast.daemon.base}/r/${id}`);
   await outsider.waitForSelector('.not-found h1:has-text("You cannot open this room")', { timeout: 15000 });
   assert.match(await outsider.locator('.not-found p[data-reason]').innerText(), /share link/);
   await outsider.close();
 
   /* The edit link does, and its holder edits. */
-  const holder = await bob.newPage();
+  const holder = await cast.bob.newPage();
   await holder.goto(oldLink);
   await joined(holder);
   assert.equal(await holder.evaluate(() => window.pairpad.session.role), 'editor');
   await holder.evaluate(() => window.pairpad.setCaretCodePoint(0));
   await holder.keyboard.type('top ');
-  await waitFor(async () => (await (await fetch(`${daemon.base}/api/v1/rooms/${id}`, {
+  await waitFor(async () => (await (await fetch(`${cast.daemon.base}/api/v1/rooms/${id}`, {
     headers: { Authorization: `Bearer ${oldLink.split('#token=')[1]}` },
   })).json()).text === 'top secret\n', { timeout: 15000, what: "the link holder's edit" });
 
@@ -126,7 +110,7 @@ test("in a private room, the owner's new link disconnects the old one", async ()
   await holder.screenshot({ path: screenshotPath('link-revoked.png') });
   await holder.close();
 
-  const again = await bob.newPage();
+  const again = await cast.bob.newPage();
   await again.goto(newLink);
   await joined(again);
   assert.equal(await again.evaluate(() => window.pairpad.getText()), 'top secret\n');
@@ -136,8 +120,8 @@ test("in a private room, the owner's new link disconnects the old one", async ()
 
 test('the owner locks the room for everyone, then deletes it', async () => {
   const { page: owner, id } = await createAsOwner('final\n');
-  const guest = await bob.newPage();
-  await guest.goto(`${daemon.base}/r/${id}`);
+  const guest = await cast.bob.newPage();
+  await guest.goto(`${cast.daemon.base}/r/${id}`);
   await joined(guest);
 
   await openShare(owner);
@@ -149,9 +133,9 @@ test('the owner locks the room for everyone, then deletes it', async () => {
 
   await owner.click('.share-dialog button:has-text("Delete room…")');
   await owner.click('.share-dialog button.danger:has-text("Delete room")');
-  await owner.waitForURL(`${daemon.base}/`, { timeout: 15000 });
+  await owner.waitForURL(`${cast.daemon.base}/`, { timeout: 15000 });
   await guest.waitForSelector('.not-found h1:has-text("This room does not exist")', { timeout: 15000 });
-  const gone = await fetch(`${daemon.base}/api/v1/rooms/${id}`);
+  const gone = await fetch(`${cast.daemon.base}/api/v1/rooms/${id}`);
   assert.equal(gone.status, 404);
   await guest.close();
   await owner.close();

@@ -9,6 +9,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, '..', 'dist');
@@ -103,4 +105,25 @@ export async function waitFor(predicate, { timeout = 15000, what = 'condition' }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// The usual cast of a test file: one daemon (started with `extraArgs`) and
+// two people, Alice and Bob, each in a browser of their own; torn down after
+// the file, asserting that the daemon exits cleanly. Use the returned
+// object's fields inside tests (they are set by the `before` hook).
+export function twoPeople(extraArgs = []) {
+  const cast = { daemon: null, alice: null, bob: null };
+  before(async () => {
+    cast.daemon = await new Daemon(extraArgs).start();
+    cast.alice = await openBrowser();
+    cast.bob = await openBrowser();
+  });
+  after(async () => {
+    await closeBrowser(cast.alice);
+    await closeBrowser(cast.bob);
+    const status = await cast.daemon.stop();
+    cast.daemon.cleanup();
+    assert.equal(status, 0, 'pairpadd exits cleanly (and, built with ASan, leak-free)');
+  });
+  return cast;
 }

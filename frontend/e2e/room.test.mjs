@@ -1,25 +1,9 @@
 // room.test.mjs: two people in real headless Chromium, one real pairpadd.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Daemon, openBrowser, closeBrowser, screenshotPath, waitFor } from './harness.mjs';
+import { screenshotPath, twoPeople, waitFor } from './harness.mjs';
 
-let daemon;
-let alice;
-let bob;
-
-before(async () => {
-  daemon = await new Daemon().start();
-  alice = await openBrowser();
-  bob = await openBrowser();
-});
-
-after(async () => {
-  await closeBrowser(alice);
-  await closeBrowser(bob);
-  const status = await daemon.stop();
-  daemon.cleanup();
-  assert.equal(status, 0, 'pairpadd exits cleanly (and, built with ASan, leak-free)');
-});
+const cast = twoPeople();
 
 // Opens a room page and waits until its editor has joined. Every request
 // the page makes is recorded, to prove none leaves the daemon's origin.
@@ -29,7 +13,7 @@ async function openRoom(context, id) {
   page.on('request', (request) => page.requests.push(request.url()));
   page.consoleErrors = [];
   page.on('console', (message) => message.type() === 'error' && page.consoleErrors.push(message.text()));
-  await page.goto(`${daemon.base}/r/${id}`);
+  await page.goto(`${cast.daemon.base}/r/${id}`);
   await page.waitForFunction(() => window.pairpad?.session?.state === 'synced', null, { timeout: 30000 });
   return page;
 }
@@ -40,7 +24,7 @@ const synced = (page) => page.evaluate(() => window.pairpad.session.state === 's
 async function converge(pages, id) {
   let rest;
   await waitFor(async () => {
-    rest = await daemon.room(id);
+    rest = await cast.daemon.room(id);
     for (const page of pages) {
       if (!(await synced(page)) || (await text(page)) !== rest.text) return false;
     }
@@ -55,9 +39,9 @@ async function typeAt(page, cp, chars) {
 }
 
 test('two people type concurrently at random places, emoji included, and converge', async () => {
-  const id = await daemon.createRoom({ text: 'function hello () {\n  return 42;\n}\n' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: 'function hello () {\n  return 42;\n}\n' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.click('.monaco-editor .view-lines');
   await b.click('.monaco-editor .view-lines');
 
@@ -78,7 +62,7 @@ test('two people type concurrently at random places, emoji included, and converg
 
   await a.screenshot({ path: screenshotPath('room-two-people.png') });
   for (const page of [a, b]) {
-    const foreign = page.requests.filter((url) => !url.startsWith(daemon.base) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    const foreign = page.requests.filter((url) => !url.startsWith(cast.daemon.base) && !url.startsWith('data:') && !url.startsWith('blob:'));
     assert.deepEqual(foreign, [], 'no request outside the daemon origin');
   }
   await a.close();
@@ -86,9 +70,9 @@ test('two people type concurrently at random places, emoji included, and converg
 });
 
 test("Alice's caret shows in Bob's editor at the right place, with her name", async () => {
-  const id = await daemon.createRoom({ text: 'line one 🙂\nline two\n' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: 'line one 🙂\nline two\n' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   const aliceName = await a.evaluate(() => window.pairpad.session.name);
 
   await a.click('.monaco-editor .view-lines');
@@ -114,9 +98,9 @@ test("Alice's caret shows in Bob's editor at the right place, with her name", as
 
 test("Bob follows Alice: his view moves when she jumps far down", async () => {
   const long = Array.from({ length: 400 }, (_, i) => `// line ${i + 1}`).join('\n');
-  const id = await daemon.createRoom({ text: long });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: long });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   const aliceUser = await a.evaluate(() => window.pairpad.session.user);
 
   await waitFor(async () => (await b.evaluate(() => window.pairpad.getRemoteCarets().length)) > 0, { what: 'Bob to see Alice' });
@@ -138,9 +122,9 @@ test("Bob follows Alice: his view moves when she jumps far down", async () => {
 });
 
 test('undo in Alice\'s page undoes her edit and leaves Bob\'s', async () => {
-  const id = await daemon.createRoom({ text: '' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: '' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.click('.monaco-editor .view-lines');
   await a.keyboard.type('alice');
   await converge([a, b], id);
@@ -156,29 +140,29 @@ test('undo in Alice\'s page undoes her edit and leaves Bob\'s', async () => {
 });
 
 test('a language change in Alice\'s page reaches Bob', async () => {
-  const id = await daemon.createRoom({ text: 'x = 1\n' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: 'x = 1\n' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.selectOption('#room-language', 'python');
   await waitFor(async () => (await b.inputValue('#room-language')) === 'python', { what: 'Bob to see python' });
-  await waitFor(async () => (await daemon.room(id)).language === 'python', { what: 'the daemon to store python' });
+  await waitFor(async () => (await cast.daemon.room(id)).language === 'python', { what: 'the daemon to store python' });
   await a.close();
   await b.close();
 });
 
 test('edits made while the daemon is gone are kept and merged when it is back', async () => {
-  const id = await daemon.createRoom({ text: 'shared\n' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: 'shared\n' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.click('.monaco-editor .view-lines');
 
   // A real cut: the daemon stops (close 1001) and comes back on the same port.
-  assert.equal(await daemon.stop(), 0);
+  assert.equal(await cast.daemon.stop(), 0);
   await waitFor(async () => (await a.evaluate(() => window.pairpad.session.state)) === 'offline', { what: 'Alice offline' });
   await typeAt(a, 0, 'offline edit ');
   const status = await a.evaluate(() => window.pairpad.getStatus());
   assert.match(status, /not sent|Reconnecting|Offline/i);
-  await daemon.start();
+  await cast.daemon.start();
   const final = await converge([a, b], id);
   assert.equal(final, 'offline edit shared\n');
   await a.close();
@@ -216,9 +200,9 @@ test('a room with two people, as the README shows it', async () => {
     '}',
     '',
   ].join('\n');
-  const id = await daemon.createRoom({ language: 'c', title: 'Run-length encoding', text: code });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ language: 'c', title: 'Run-length encoding', text: code });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   const aliceName = await a.evaluate(() => window.pairpad.session.name);
   const lineStart = (line) => [...code.split('\n').slice(0, line - 1).join('\n')].length + 1;
 
@@ -242,9 +226,9 @@ test('a room with two people, as the README shows it', async () => {
 });
 
 test('a 1 MB paste reaches the other page', async () => {
-  const id = await daemon.createRoom({ text: 'start\n' });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: 'start\n' });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.click('.monaco-editor .view-lines');
   await a.evaluate(() => {
     const line = 'const value = "pasted 🙂 line";\n';
@@ -260,19 +244,19 @@ test('a 1 MB paste reaches the other page', async () => {
 });
 
 test('edits made offline survive closing the tab and arrive once', async () => {
-  const id = await daemon.createRoom({ text: 'kept\n' });
-  const a = await openRoom(alice, id);
+  const id = await cast.daemon.createRoom({ text: 'kept\n' });
+  const a = await openRoom(cast.alice, id);
   await a.click('.monaco-editor .view-lines');
-  assert.equal(await daemon.stop(), 0);
+  assert.equal(await cast.daemon.stop(), 0);
   await waitFor(async () => (await a.evaluate(() => window.pairpad.session.state)) === 'offline', { what: 'offline' });
   await typeAt(a, 0, 'typed offline, ');
   await a.waitForTimeout(400);
   await a.close();
 
   // Later, with the daemon back: the same browser reopens the link.
-  await daemon.start();
-  const again = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  await cast.daemon.start();
+  const again = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   const final = await converge([again, b], id);
   assert.equal(final, 'typed offline, kept\n');
   await again.close();
@@ -281,9 +265,9 @@ test('edits made offline survive closing the tab and arrive once', async () => {
 
 test("remote edits neither move Alice's caret off its place nor scroll her view", async () => {
   const long = Array.from({ length: 300 }, (_, i) => `line ${i + 1}`).join('\n');
-  const id = await daemon.createRoom({ text: long });
-  const a = await openRoom(alice, id);
-  const b = await openRoom(bob, id);
+  const id = await cast.daemon.createRoom({ text: long });
+  const a = await openRoom(cast.alice, id);
+  const b = await openRoom(cast.bob, id);
   await a.click('.monaco-editor .view-lines');
   // Alice reads line 150 with her caret after "line 150".
   const caret = [...long.split('\n').slice(0, 150).join('\n')].length;
@@ -322,16 +306,16 @@ test("remote edits neither move Alice's caret off its place nor scroll her view"
 });
 
 test('an unknown room shows a clear page with a way back', async () => {
-  const page = await alice.newPage();
-  await page.goto(`${daemon.base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
+  const page = await cast.alice.newPage();
+  await page.goto(`${cast.daemon.base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
   await page.waitForSelector('.not-found', { timeout: 15000 });
   assert.ok(await page.locator('.not-found a[href="/"]').count() > 0);
   await page.close();
 });
 
 test('the start page creates a room and lists it as recent', async () => {
-  const page = await alice.newPage();
-  await page.goto(`${daemon.base}/`);
+  const page = await cast.alice.newPage();
+  await page.goto(`${cast.daemon.base}/`);
   await page.fill('#new-title', 'Kata from the start page');
   await page.selectOption('#new-language', 'python');
   await page.fill('#new-code', 'print("hi 🙂")\n');
@@ -340,13 +324,13 @@ test('the start page creates a room and lists it as recent', async () => {
   await page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/, { timeout: 15000 });
   await page.waitForFunction(() => window.pairpad?.session?.state === 'synced', null, { timeout: 30000 });
   const id = page.url().split('/r/')[1];
-  const room = await daemon.room(id);
+  const room = await cast.daemon.room(id);
   assert.equal(room.title, 'Kata from the start page');
   assert.equal(room.language, 'python');
   assert.equal(room.text, 'print("hi 🙂")\n');
   assert.equal(await page.evaluate(() => window.pairpad.getText()), room.text);
 
-  await page.goto(`${daemon.base}/`);
+  await page.goto(`${cast.daemon.base}/`);
   await page.waitForSelector('.recent-list .recent-title');
   assert.ok((await page.locator('.recent-title', { hasText: 'Kata from the start page' }).count()) > 0);
   await page.close();
