@@ -92,9 +92,9 @@ ppd_access_hash (const char *token)
 
 /* Hashes are compared without an early exit, so timing does not tell how
  * much of a guess was right. */
-static gboolean
-hash_equal (const char *a,
-            const char *b)
+gboolean
+ppd_access_hash_equal (const char *a,
+                       const char *b)
 {
   gsize n;
   guint8 diff = 0;
@@ -113,11 +113,11 @@ ppd_access_check_hash (const PpdAccess *access,
 {
   if (hash == NULL)
     return PPD_CREDENTIAL_NONE;
-  if (hash_equal (hash, access->owner_hash))
+  if (ppd_access_hash_equal (hash, access->owner_hash))
     return PPD_CREDENTIAL_OWNER;
-  if (hash_equal (hash, access->link_hash[PP_LINK_EDIT]))
+  if (ppd_access_hash_equal (hash, access->link_hash[PP_LINK_EDIT]))
     return PPD_CREDENTIAL_EDIT_LINK;
-  if (hash_equal (hash, access->link_hash[PP_LINK_VIEW]))
+  if (ppd_access_hash_equal (hash, access->link_hash[PP_LINK_VIEW]))
     return PPD_CREDENTIAL_VIEW_LINK;
 
   return PPD_CREDENTIAL_INVALID;

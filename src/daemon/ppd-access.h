@@ -37,6 +37,8 @@ void           ppd_access_copy         (PpdAccess       *dst,
 char          *ppd_access_new_random_token (gsize      n_bytes);
 char          *ppd_access_init_owned   (PpdAccess       *access);
 char          *ppd_access_hash         (const char      *token);
+gboolean       ppd_access_hash_equal   (const char      *a,
+                                        const char      *b);
 PpdCredential  ppd_access_check_hash   (const PpdAccess *access,
                                         const char      *hash);
 PpdCredential  ppd_access_check        (const PpdAccess *access,

@@ -1,4 +1,4 @@
-/* ppd-address-limits.c: what one IP address may hold and do: connections, room creations.
+/* ppd-address-limits.c: what one IP address may hold and do: connections, room creations, sign-ins.
  *
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,11 +17,15 @@
  * proxy. */
 
 #define PRUNE_ABOVE 4096
+/* Password guesses (sign-in, sign-up, new app tokens): a person who
+ * mistypes a few times is never held up, a guesser gets ten a minute. */
+#define SIGN_INS_PER_MINUTE 10
 
 typedef struct
 {
   guint          connections;
   PpdTokenBucket creations;
+  PpdTokenBucket sign_ins;
 } Entry;
 
 struct _PpdAddressLimits
@@ -63,7 +67,9 @@ is_forgettable (PpdAddressLimits *self,
 {
   return entry->connections == 0 &&
          ppd_token_bucket_is_full (&entry->creations, creation_rate (self),
-                                   self->config->max_rooms_per_minute);
+                                   self->config->max_rooms_per_minute) &&
+         ppd_token_bucket_is_full (&entry->sign_ins, SIGN_INS_PER_MINUTE / 60.0,
+                                   SIGN_INS_PER_MINUTE);
 }
 
 static Entry *
@@ -88,6 +94,7 @@ lookup (PpdAddressLimits *self,
 
   entry = g_new0 (Entry, 1);
   ppd_token_bucket_init (&entry->creations, self->config->max_rooms_per_minute);
+  ppd_token_bucket_init (&entry->sign_ins, SIGN_INS_PER_MINUTE);
   g_hash_table_insert (self->entries, g_strdup (address), entry);
 
   return entry;
@@ -136,6 +143,19 @@ ppd_address_limits_take_room_creation (PpdAddressLimits *self,
   Entry *entry = lookup (self, address);
   gboolean ok = ppd_token_bucket_take (&entry->creations, creation_rate (self),
                                        self->config->max_rooms_per_minute, 1);
+
+  forget_if_done (self, address, entry);
+  return ok;
+}
+
+/* FALSE when @address tried as many passwords as it may for now. */
+gboolean
+ppd_address_limits_take_sign_in (PpdAddressLimits *self,
+                                 const char       *address)
+{
+  Entry *entry = lookup (self, address);
+  gboolean ok = ppd_token_bucket_take (&entry->sign_ins, SIGN_INS_PER_MINUTE / 60.0,
+                                       SIGN_INS_PER_MINUTE, 1);
 
   forget_if_done (self, address, entry);
   return ok;

@@ -67,6 +67,13 @@ static const Setting settings[] = {
                   N_("Web origins besides the daemon's own whose pages may open rooms and call "
                      "the API, comma-separated, like https://app.example.com (default: none)"),
                   N_("ORIGINS")),
+  STRING_SETTING ("auth", "daemon", "PAIRPAD_AUTH", auth,
+                  N_("Who people are: none (names are self-chosen), accounts (people sign up "
+                     "and sign in here) or proxy-header=HEADER (a --trusted-proxy names the "
+                     "signed-in user in HEADER) (default none)"), N_("MODE")),
+  STRING_SETTING ("room-creation", "daemon", "PAIRPAD_ROOM_CREATION", room_creation,
+                  N_("Who may create rooms: anyone, or accounts (signed-in people only) "
+                     "(default anyone)"), N_("WHO")),
   UINT_SETTING ("max-frame-bytes", "limits", "PAIRPAD_MAX_FRAME_BYTES", limits.max_frame_bytes,
                 1024, 64 * 1024 * 1024, N_("Largest WebSocket frame accepted (default 1048576)"),
                 N_("BYTES")),
@@ -174,6 +181,8 @@ ppd_config_new_default (void)
   self->port = 8000;
   self->database = ppd_config_dup_default_database ();
   self->web_root = ppd_static_dup_default_root ();
+  self->auth = g_strdup ("none");
+  self->room_creation = g_strdup ("anyone");
   pp_protocol_limits_init_default (&self->limits);
   self->max_document_chars = PP_DOCUMENT_DEFAULT_MAX_LENGTH;
   self->max_users_per_room = 256;
@@ -201,6 +210,7 @@ ppd_config_free (PpdConfig *self)
     setting_free_value (&settings[i], self);
   g_strfreev (self->allowed_origins);
   g_strfreev (self->trusted_proxies);
+  g_free (self->auth_header);
   g_free (self->config_file);
   g_free (self);
 }
@@ -280,6 +290,101 @@ ppd_config_normalize_origin (const char *origin)
   return g_strdup_printf ("%s://%s:%d", scheme, authority, port);
 }
 
+const char *
+ppd_auth_mode_to_string (PpdAuthMode mode)
+{
+  switch (mode)
+    {
+    case PPD_AUTH_ACCOUNTS:
+      return "accounts";
+    case PPD_AUTH_PROXY_HEADER:
+      return "proxy-header";
+    case PPD_AUTH_NONE:
+    default:
+      return "none";
+    }
+}
+
+const char *
+ppd_room_creation_to_string (PpdRoomCreation creation)
+{
+  return creation == PPD_ROOM_CREATION_ACCOUNTS ? "accounts" : "anyone";
+}
+
+/* A field name as HTTP spells it (RFC 9110: a token). */
+static gboolean
+is_header_name (const char *name)
+{
+  if (*name == '\0')
+    return FALSE;
+
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+validate_identity (PpdConfig  *self,
+                   GError    **error)
+{
+  const char *header = g_str_has_prefix (self->auth, "proxy-header=")
+                       ? self->auth + strlen ("proxy-header=") : NULL;
+  gboolean has_proxy = FALSE;
+
+  g_clear_pointer (&self->auth_header, g_free);
+  if (g_str_equal (self->auth, "none"))
+    self->auth_mode = PPD_AUTH_NONE;
+  else if (g_str_equal (self->auth, "accounts"))
+    self->auth_mode = PPD_AUTH_ACCOUNTS;
+  else if (header != NULL && is_header_name (header))
+    {
+      self->auth_mode = PPD_AUTH_PROXY_HEADER;
+      self->auth_header = g_strdup (header);
+    }
+  else
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("auth: “%s” must be none, accounts or proxy-header=HEADER "
+                     "(like proxy-header=X-Forwarded-User)"), self->auth);
+      return FALSE;
+    }
+
+  /* Anyone who can reach the daemon could send the header: it names the
+   * user only when a proxy we know set it. */
+  for (guint i = 0; self->trusted_proxies[i] != NULL; i++)
+    has_proxy |= *self->trusted_proxies[i] != '\0';
+  if (self->auth_mode == PPD_AUTH_PROXY_HEADER && !has_proxy)
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("auth: proxy-header mode needs trusted-proxy: %s is believed only "
+                     "from the reverse proxies listed there"), self->auth_header);
+      return FALSE;
+    }
+
+  if (g_str_equal (self->room_creation, "anyone"))
+    self->room_creation_mode = PPD_ROOM_CREATION_ANYONE;
+  else if (g_str_equal (self->room_creation, "accounts"))
+    self->room_creation_mode = PPD_ROOM_CREATION_ACCOUNTS;
+  else
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("room-creation: “%s” must be anyone or accounts"), self->room_creation);
+      return FALSE;
+    }
+
+  if (self->room_creation_mode == PPD_ROOM_CREATION_ACCOUNTS && self->auth_mode == PPD_AUTH_NONE)
+    {
+      g_set_error_literal (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                           _("room-creation: accounts needs auth=accounts or "
+                             "auth=proxy-header=HEADER: with auth=none nobody signs in"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 validate (PpdConfig  *self,
           GError    **error)
@@ -320,6 +425,9 @@ validate (PpdConfig  *self,
       g_free (self->trusted_proxies[i]);
       self->trusted_proxies[i] = g_inet_address_to_string (inet);
     }
+
+  if (!validate_identity (self, error))
+    return FALSE;
 
   g_clear_pointer (&self->allowed_origins, g_strfreev);
   self->allowed_origins = g_strsplit (self->allowed_origin ? self->allowed_origin : "", ",", -1);

@@ -9,6 +9,21 @@
 
 G_BEGIN_DECLS
 
+/* Who a request's person is (--auth). */
+typedef enum
+{
+  PPD_AUTH_NONE,           /* nobody signs in: every name is self-chosen */
+  PPD_AUTH_ACCOUNTS,       /* the daemon's own accounts and sessions */
+  PPD_AUTH_PROXY_HEADER,   /* a trusted reverse proxy names the user in a header */
+} PpdAuthMode;
+
+/* Who may create rooms (--room-creation). */
+typedef enum
+{
+  PPD_ROOM_CREATION_ANYONE,
+  PPD_ROOM_CREATION_ACCOUNTS,   /* signed-in people only */
+} PpdRoomCreation;
+
 /* Validated once at start-up; read-only afterwards. */
 typedef struct
 {
@@ -22,6 +37,11 @@ typedef struct
   GStrv             trusted_proxies;     /* normalized IP addresses */
   char             *allowed_origin;      /* as given: comma-separated */
   GStrv             allowed_origins;     /* normalized, from allowed_origin */
+  char             *auth;                /* as given: none | accounts | proxy-header=HEADER */
+  PpdAuthMode       auth_mode;           /* from auth */
+  char             *auth_header;         /* proxy-header mode: the header, from auth */
+  char             *room_creation;       /* as given: anyone | accounts */
+  PpdRoomCreation   room_creation_mode;  /* from room_creation */
   char             *config_file;         /* the file that was read, or NULL */
   gboolean          verbose;
 
@@ -57,6 +77,8 @@ PpdConfig  *ppd_config_new_from_args   (int          *argc,
 void        ppd_config_free             (PpdConfig    *self);
 char       *ppd_config_dup_default_database (void);
 char       *ppd_config_normalize_origin (const char   *origin);
+const char *ppd_auth_mode_to_string     (PpdAuthMode   mode);
+const char *ppd_room_creation_to_string (PpdRoomCreation creation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdConfig, ppd_config_free)
 

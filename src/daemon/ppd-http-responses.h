@@ -1,4 +1,4 @@
-/* ppd-http-responses.h: JSON answers and request credentials shared by the REST handlers.
+/* ppd-http-responses.h: JSON answers, and what the REST handlers read from a request.
  *
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,6 +24,16 @@ void        ppd_http_respond_room_error (PpdContext        *context,
                                          SoupServerMessage *msg,
                                          const GError      *error);
 const char *ppd_http_get_bearer_token   (SoupServerMessage *msg);
+const char *ppd_http_get_session_bearer (SoupServerMessage *msg);
+char       *ppd_http_dup_cookie         (SoupServerMessage *msg,
+                                         const char        *name);
+gboolean    ppd_http_is_from_trusted_proxy
+                                        (PpdContext        *context,
+                                         SoupServerMessage *msg);
+char       *ppd_http_dup_client_address (PpdContext        *context,
+                                         SoupServerMessage *msg);
+gboolean    ppd_http_check_origin       (PpdContext        *context,
+                                         SoupServerMessage *msg);
 JsonObject *ppd_http_parse_body_object  (PpdContext        *context,
                                          SoupServerMessage *msg,
                                          GError           **error);

@@ -9,8 +9,10 @@
 
 #include <string.h>
 
+#include "ppd-auth-routes.h"
 #include "ppd-http-responses.h"
 #include "ppd-http-routes.h"
+#include "ppd-identity.h"
 #include "ppd-peer.h"
 #include "ppd-room-admin.h"
 
@@ -204,45 +206,14 @@ body_string (JsonObject  *object,
   return TRUE;
 }
 
-/* Whom the per-address limits count: the peer's IP address, or, when that
- * is a trusted reverse proxy, the client the proxy names last in
- * X-Forwarded-For (earlier entries are the client's own word). */
-static char *
-dup_client_address (PpdContext        *context,
-                    SoupServerMessage *msg)
-{
-  const PpdConfig *config = ppd_context_get_config (context);
-  const char *peer = soup_server_message_get_remote_host (msg);
-  const char *forwarded;
-  const char *last;
-  g_autoptr(GInetAddress) inet = NULL;
-
-  if (peer == NULL)
-    return NULL;
-  if (!g_strv_contains ((const char * const *) config->trusted_proxies, peer))
-    return g_strdup (peer);
-
-  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
-                                             "X-Forwarded-For");
-  if (forwarded == NULL)
-    return g_strdup (peer);
-
-  last = strrchr (forwarded, ',');
-  last = last != NULL ? last + 1 : forwarded;
-  while (*last == ' ')
-    last++;
-  inet = g_inet_address_new_from_string (last);
-
-  return inet != NULL ? g_inet_address_to_string (inet) : g_strdup (peer);
-}
-
-static void
+/* TRUE when @msg was answered here; FALSE when the answer comes later. */
+static gboolean
 create_room (PpdContext        *context,
              SoupServerMessage *msg)
 {
   const PpdConfig *config = ppd_context_get_config (context);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autofree char *address = dup_client_address (context, msg);
+  g_autofree char *address = ppd_http_dup_client_address (context, msg);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
@@ -257,7 +228,7 @@ create_room (PpdContext        *context,
     {
       ppd_http_respond_error (context, msg, 429 /* Too Many Requests */, PP_PROTOCOL_ERROR_RATE_LIMITED,
                      "Too many rooms created from your address: try again in a minute");
-      return;
+      return TRUE;
     }
 
   bytes = soup_message_body_flatten (body);
@@ -290,13 +261,40 @@ create_room (PpdContext        *context,
                          too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
                          too_large ? PP_PROTOCOL_ERROR_TOO_LARGE : PP_PROTOCOL_ERROR_BAD_MESSAGE,
                          error->message);
-          return;
+          return TRUE;
         }
     }
 
   ppd_room_registry_create_room_async (ppd_context_get_registry (context), language, title, text,
                                        NULL, on_room_created,
                                        request_new (context, msg, NULL, ROUTE_ROOM));
+  return FALSE;
+}
+
+/* With --room-creation accounts, only the signed-in create rooms. */
+static void
+on_creator_identified (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = ppd_identity_lookup_finish (PPD_CONTEXT (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_warning ("Cannot tell who creates a room: %s", error->message);
+      ppd_http_respond_error (r->context, r->msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                              PP_PROTOCOL_ERROR_INTERNAL, "Sign-ins cannot be checked right now; "
+                              "try again later");
+    }
+  else if (name == NULL)
+    ppd_http_respond_error (r->context, r->msg, SOUP_STATUS_UNAUTHORIZED,
+                            PP_PROTOCOL_ERROR_FORBIDDEN, "Sign in to create rooms");
+  else if (!create_room (r->context, r->msg))
+    return;   /* on_room_created() answers */
+
+  soup_server_message_unpause (r->msg);
 }
 
 /* GET /api/v1/rooms/{id} */
@@ -598,90 +596,6 @@ is_websocket_upgrade (SoupServerMessage *msg)
   return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
 }
 
-/* Browsers say which page a request comes from (Origin); tools and the
- * desktop app send none and are judged by their token alone. A page of
- * another site may use the API and open rooms only when the operator
- * allowed its origin (--allowed-origin): no other site can act in its
- * visitors' name (cross-site WebSocket hijacking), nor read what the API
- * answers to them. */
-typedef enum
-{
-  ORIGIN_NONE,
-  ORIGIN_OWN,
-  ORIGIN_ALLOWED,
-  ORIGIN_FOREIGN,
-} OriginKind;
-
-/* The daemon's own pages come from the host the request was sent to: the
- * Origin's host and port are the Host header. The scheme is left out, so
- * that a daemon behind a TLS proxy recognizes its own pages too. */
-static OriginKind
-classify_origin (PpdContext         *context,
-                 SoupServerMessage  *msg,
-                 char              **normalized)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *origin = soup_message_headers_get_one (headers, "Origin");
-  const char *host = soup_message_headers_get_one (headers, "Host");
-  const GStrv allowed = ppd_context_get_config (context)->allowed_origins;
-  const char *authority;
-
-  *normalized = NULL;
-  if (origin == NULL)
-    return ORIGIN_NONE;
-
-  *normalized = ppd_config_normalize_origin (origin);
-  if (*normalized == NULL)
-    return ORIGIN_FOREIGN;
-
-  authority = strstr (*normalized, "://") + 3;
-  if (host != NULL && g_ascii_strcasecmp (authority, host) == 0)
-    return ORIGIN_OWN;
-
-  return g_strv_contains ((const char * const *) allowed, *normalized) ? ORIGIN_ALLOWED
-                                                                        : ORIGIN_FOREIGN;
-}
-
-/* FALSE when the request was answered: refused for its origin, or a CORS
- * preflight. Pages of allowed origins get the CORS headers. */
-static gboolean
-check_origin (PpdContext        *context,
-              SoupServerMessage *msg)
-{
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
-  g_autofree char *origin = NULL;
-  OriginKind kind = classify_origin (context, msg, &origin);
-
-  if (kind == ORIGIN_FOREIGN)
-    {
-      ppd_http_respond_error (context, msg, SOUP_STATUS_FORBIDDEN, PP_PROTOCOL_ERROR_FORBIDDEN,
-                     "Pages of this origin may not use this daemon");
-      return FALSE;
-    }
-
-  if (kind == ORIGIN_ALLOWED)
-    {
-      soup_message_headers_replace (response, "Access-Control-Allow-Origin", origin);
-      soup_message_headers_append (response, "Vary", "Origin");
-    }
-
-  if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_OPTIONS))
-    {
-      if (kind == ORIGIN_ALLOWED)
-        {
-          soup_message_headers_replace (response, "Access-Control-Allow-Methods",
-                                        "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
-          soup_message_headers_replace (response, "Access-Control-Allow-Headers",
-                                        "Content-Type, Authorization");
-          soup_message_headers_replace (response, "Access-Control-Max-Age", "600");
-        }
-      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void accept_websocket (PpdContext        *context,
                               SoupServerMessage *msg);
 
@@ -706,12 +620,18 @@ rooms_handler (SoupServer        *server,
       return;
     }
 
-  if (!check_origin (context, msg))
+  if (!ppd_http_check_origin (context, msg) || !ppd_identity_check_request (context, msg))
     return;
 
   if (g_str_equal (path, ROOMS_PREFIX) || g_str_equal (path, ROOMS_PREFIX "/"))
     {
-      if (g_str_equal (method, SOUP_METHOD_POST))
+      const PpdConfig *config = ppd_context_get_config (context);
+
+      if (g_str_equal (method, SOUP_METHOD_POST) &&
+          config->room_creation_mode == PPD_ROOM_CREATION_ACCOUNTS)
+        ppd_identity_lookup_async (context, msg, NULL, on_creator_identified,
+                                   request_new (context, msg, NULL, ROUTE_ROOM));
+      else if (g_str_equal (method, SOUP_METHOD_POST))
         create_room (context, msg);
       else
         ppd_http_respond_error (context, msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
@@ -761,14 +681,26 @@ typedef struct
 {
   PpdContext *context;
   PpdPeer    *peer;
+  char       *room;
 } Join;
+
+static void
+join_free (Join *join)
+{
+  g_object_unref (join->context);
+  g_object_unref (join->peer);
+  g_free (join->room);
+  g_free (join);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Join, join_free)
 
 static void
 on_room_for_peer (GObject      *source,
                   GAsyncResult *result,
                   gpointer      data)
 {
-  Join *join = data;
+  g_autoptr(Join) join = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PpdRoom) room = ppd_room_registry_get_room_finish (PPD_ROOM_REGISTRY (source),
                                                                result, &error);
@@ -786,10 +718,35 @@ on_room_for_peer (GObject      *source,
     }
   else if (ppd_peer_is_open (join->peer))
     ppd_room_add_peer (room, join->peer);
+}
 
-  g_object_unref (join->context);
-  g_object_unref (join->peer);
-  g_free (join);
+/* Who the handshake says the peer is comes first: the room sees its hello
+ * with the account name already attached. */
+static void
+on_peer_identified (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(Join) join = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = ppd_identity_lookup_finish (PPD_CONTEXT (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_warning ("Cannot tell who joins room %s: %s", join->room, error->message);
+      ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_INTERNAL,
+                     "Sign-ins cannot be checked right now; try again later",
+                     PPD_CLOSE_GOING_AWAY);
+      return;
+    }
+
+  if (!ppd_peer_is_open (join->peer))
+    return;
+
+  ppd_peer_set_account_name (join->peer, name);
+  ppd_room_registry_get_room_async (ppd_context_get_registry (join->context), join->room, NULL,
+                                    on_room_for_peer, join);
+  join = NULL;   /* on_room_for_peer() has it */
 }
 
 typedef struct
@@ -855,12 +812,11 @@ on_upgraded (SoupServerMessage *msg,
 {
   g_autofree char *path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
   g_autoptr(GSocket) socket = g_object_ref (soup_server_message_get_socket (msg));
-  char *address = dup_client_address (context, msg);
+  char *address = ppd_http_dup_client_address (context, msg);
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-  g_autofree char *id = NULL;
+  g_autoptr(Join) join = NULL;
   PpLinkKind link;
   Route route;
-  Join *join;
 
   if (stream == NULL)
     {
@@ -874,17 +830,14 @@ on_upgraded (SoupServerMessage *msg,
                              ppd_context_get_metrics (context), ppd_context_get_poller (context));
   hold_connection (context, join->peer, address);
 
-  if (!parse_room_path (path, &id, &route, &link) || route != ROUTE_WS)
+  if (!parse_room_path (path, &join->room, &route, &link) || route != ROUTE_WS)
     {
       ppd_peer_fail (join->peer, PP_PROTOCOL_ERROR_NOT_FOUND, "No such room", PPD_CLOSE_NOT_FOUND);
-      g_object_unref (join->context);
-      g_object_unref (join->peer);
-      g_free (join);
       return;
     }
 
-  ppd_room_registry_get_room_async (ppd_context_get_registry (context), id, NULL,
-                                    on_room_for_peer, join);
+  /* The handshake's headers are read before this returns. */
+  ppd_identity_lookup_async (context, msg, NULL, on_peer_identified, g_steal_pointer (&join));
 }
 
 /* Answers the handshake (no extension: permessage-deflate would inflate a
@@ -938,6 +891,9 @@ healthz_handler (SoupServer        *server,
 {
   PpdContext *context = data;
 
+  if (!ppd_identity_check_request (context, msg))
+    return;
+
   ppd_store_ping_async (ppd_context_get_store (context), NULL, on_health,
                         request_new (context, msg, NULL, ROUTE_ROOM));
 }
@@ -951,11 +907,15 @@ metrics_handler (SoupServer        *server,
 {
   PpdContext *context = data;
   PpdRoomRegistry *registry = ppd_context_get_registry (context);
-  char *body = ppd_metrics_render (ppd_context_get_metrics (context),
-                                   ppd_room_registry_get_n_rooms (registry),
-                                   ppd_room_registry_get_n_connections (registry),
-                                   ppd_store_is_available (ppd_context_get_store (context)));
+  char *body;
 
+  if (!ppd_identity_check_request (context, msg))
+    return;
+
+  body = ppd_metrics_render (ppd_context_get_metrics (context),
+                             ppd_room_registry_get_n_rooms (registry),
+                             ppd_room_registry_get_n_connections (registry),
+                             ppd_store_is_available (ppd_context_get_store (context)));
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
                                     SOUP_MEMORY_TAKE, body, strlen (body));
@@ -970,6 +930,10 @@ fallback_handler (SoupServer        *server,
                   gpointer           data)
 {
   PpdContext *context = data;
+
+  /* A spoofed proxy header shows on every route, pages included. */
+  if (!ppd_identity_check_request (context, msg))
+    return;
 
   if (g_str_has_prefix (path, "/api/"))
     ppd_http_respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
@@ -1008,4 +972,5 @@ ppd_http_routes_register (PpdContext *context)
   soup_server_add_handler (server, ROOMS_PREFIX, rooms_handler, context, NULL);
   soup_server_add_handler (server, "/healthz", healthz_handler, context, NULL);
   soup_server_add_handler (server, "/metrics", metrics_handler, context, NULL);
+  ppd_auth_routes_register (context);
 }

@@ -44,6 +44,7 @@ struct _PpdPeer
   GQueue                   early_frames;    /* GBytes received before start() */
   PpOutputQueue           *output;
   char                    *address;
+  char                    *account_name;    /* (nullable) verified by the handshake */
   PpdPeer                 *self_ref;        /* while the close handshake runs */
   guint                    close_timeout_id;
   PpPollerWatch           watch;
@@ -507,6 +508,7 @@ ppd_peer_finalize (GObject *object)
   g_clear_pointer (&self->output, pp_output_queue_free);
   g_clear_pointer (&self->poller, pp_poller_unref);
   g_free (self->address);
+  g_free (self->account_name);
 
   G_OBJECT_CLASS (ppd_peer_parent_class)->finalize (object);
 }
@@ -602,6 +604,25 @@ ppd_peer_get_address (PpdPeer *self)
   g_return_val_if_fail (PPD_IS_PEER (self), NULL);
 
   return self->address;
+}
+
+/* The signed-in account (or proxy user) the upgrade request named, or NULL. */
+const char *
+ppd_peer_get_account_name (PpdPeer *self)
+{
+  g_return_val_if_fail (PPD_IS_PEER (self), NULL);
+
+  return self->account_name;
+}
+
+void
+ppd_peer_set_account_name (PpdPeer    *self,
+                           const char *name)
+{
+  g_return_if_fail (PPD_IS_PEER (self));
+
+  g_free (self->account_name);
+  self->account_name = g_strdup (name);
 }
 
 gboolean

@@ -35,6 +35,9 @@ PpdPeer    *ppd_peer_new             (GIOStream               *stream,
                                       PpdMetrics              *metrics,
                                       PpPoller               *poller);
 const char *ppd_peer_get_address     (PpdPeer                 *self);
+const char *ppd_peer_get_account_name (PpdPeer                *self);
+void        ppd_peer_set_account_name (PpdPeer                *self,
+                                      const char              *name);
 gboolean    ppd_peer_is_open         (PpdPeer                 *self);
 void        ppd_peer_start           (PpdPeer                 *self);
 GBytes     *ppd_peer_frame_new       (const char              *json,

@@ -94,6 +94,7 @@ typedef struct
   char     *token_hash;   /* (nullable) of hello.token: checked again when access changes */
   PpRole    role;
   gint64    base;         /* the version of its welcome */
+  gboolean  verified;     /* @name is a signed-in account's, not the hello's */
   gboolean  hello;
   gboolean  welcomed;
 } Member;
@@ -210,6 +211,7 @@ member_dup_info (Member *m)
   info->view = m->view;
   info->follow = g_strdup (m->follow);
   info->role = m->role;
+  info->verified = m->verified;
 
   return info;
 }
@@ -590,7 +592,9 @@ handle_hello (PpdRoom         *self,
   m->hello = TRUE;
   m->token_hash = msg->token != NULL && *msg->token != '\0' ? ppd_access_hash (msg->token) : NULL;
   m->client = g_strdup (msg->client);
-  m->name = g_strdup (msg->name);
+  /* A signed-in person is shown (and logged) under their account's name. */
+  m->verified = ppd_peer_get_account_name (m->peer) != NULL;
+  m->name = g_strdup (m->verified ? ppd_peer_get_account_name (m->peer) : msg->name);
   m->color = g_strdup (msg->color ? msg->color
                                   : palette[g_str_hash (msg->client) % G_N_ELEMENTS (palette)]);
   m->user = g_strdup_printf ("u%" G_GUINT64_FORMAT "-%08x", ++self->next_user, g_random_int ());

@@ -116,6 +116,15 @@ typedef struct
   guint   limit;
 } RangeData;
 
+/* An account or a session: what its jobs write or look up. */
+typedef struct
+{
+  char   *name;
+  char   *secret;      /* a password hash, or a session token's hash */
+  char   *kind;
+  gint64  expires_at;
+} AccountData;
+
 /* Ops go in as multi-row INSERTs of up to this many rows: one round trip
  * per chunk instead of per op, which is most of PostgreSQL's cost. */
 #define OPS_PER_INSERT 64   /* a power of two */
@@ -153,6 +162,23 @@ static const char *sql_select_ops =
   "ORDER BY version LIMIT ##limit::gint64";
 static const char *sql_select_clients =
   "SELECT client, last_seq, last_version FROM clients WHERE room = ##room::string";
+/* Names are unique whatever their case: name_key is the name in lower
+ * case (names are ASCII, see ppd-accounts.c). */
+static const char *sql_insert_account =
+  "INSERT INTO accounts (name_key, name, password_hash, created_at) "
+  "VALUES (##key::string, ##name::string, ##hash::string, ##created::gint64) "
+  "ON CONFLICT (name_key) DO NOTHING";
+static const char *sql_select_account =
+  "SELECT name, password_hash FROM accounts WHERE name_key = ##key::string";
+static const char *sql_delete_expired_sessions =
+  "DELETE FROM sessions WHERE expires_at <= ##now::gint64";
+static const char *sql_insert_session =
+  "INSERT INTO sessions (token_hash, account, kind, created_at, expires_at) "
+  "VALUES (##hash::string, ##key::string, ##kind::string, ##created::gint64, ##expires::gint64)";
+static const char *sql_select_session =
+  "SELECT accounts.name FROM sessions JOIN accounts ON accounts.name_key = sessions.account "
+  "WHERE sessions.token_hash = ##hash::string AND sessions.expires_at > ##now::gint64";
+static const char *sql_delete_session = "DELETE FROM sessions WHERE token_hash = ##hash::string";
 static const char *sql_ping = "SELECT 1";
 
 /* Data structures */
@@ -194,6 +220,17 @@ ppd_room_record_free (PpdRoomRecord *record)
   g_clear_pointer (&record->entries, g_ptr_array_unref);
   g_clear_pointer (&record->clients, g_hash_table_unref);
   g_free (record);
+}
+
+void
+ppd_account_free (PpdAccount *account)
+{
+  if (account == NULL)
+    return;
+
+  g_free (account->name);
+  g_free (account->password_hash);
+  g_free (account);
 }
 
 static void
@@ -903,6 +940,134 @@ job_get_text (PpdStore  *self,
   return TRUE;
 }
 
+/* Worker thread: accounts and sessions. Times are wall-clock µs: a
+ * session's expiry has to survive restarts. */
+
+/* A name taken in the meantime, by another case of it or another daemon on
+ * the same database, leaves the row as it was: the hash read back tells
+ * whether the row is ours (every hash has its own random salt). */
+static gboolean
+job_create_account (PpdStore  *self,
+                    gpointer   data,
+                    gpointer  *result,
+                    GError   **error)
+{
+  AccountData *d = data;
+  g_autofree char *key = g_ascii_strdown (d->name, -1);
+  g_autofree char *stored = NULL;
+  g_autoptr(GdaDataModel) model = NULL;
+  Statement *insert = get_statement (self, sql_insert_account, error);
+  Statement *select = insert ? get_statement (self, sql_select_account, error) : NULL;
+
+  if (select == NULL ||
+      !set_params (insert, error, "key", key, "name", d->name, "hash", d->secret,
+                   "created", g_get_real_time (), NULL) ||
+      !run_non_select (self, insert, error) ||
+      !set_params (select, error, "key", key, NULL) ||
+      (model = run_select (self, select, error)) == NULL)
+    return FALSE;
+
+  if (gda_data_model_get_n_rows (model) > 0)
+    stored = model_dup_string (model, 1, 0);
+  if (g_strcmp0 (stored, d->secret) != 0)
+    {
+      g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_EXISTS, "The name “%s” is taken",
+                   d->name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+job_get_account (PpdStore  *self,
+                 gpointer   data,
+                 gpointer  *result,
+                 GError   **error)
+{
+  AccountData *d = data;
+  g_autofree char *key = g_ascii_strdown (d->name, -1);
+  g_autoptr(GdaDataModel) model = NULL;
+  Statement *s = get_statement (self, sql_select_account, error);
+  PpdAccount *account;
+
+  if (s == NULL || !set_params (s, error, "key", key, NULL) ||
+      (model = run_select (self, s, error)) == NULL)
+    return FALSE;
+
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error_literal (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND, "No such account");
+      return FALSE;
+    }
+
+  account = g_new0 (PpdAccount, 1);
+  account->name = model_dup_string (model, 0, 0);
+  account->password_hash = model_dup_string (model, 1, 0);
+  *result = account;
+  return TRUE;
+}
+
+/* Expired sessions go whenever a new one comes: the table holds only
+ * sessions that still work, and needs no timer. */
+static gboolean
+job_create_session (PpdStore  *self,
+                    gpointer   data,
+                    gpointer  *result,
+                    GError   **error)
+{
+  AccountData *d = data;
+  g_autofree char *key = g_ascii_strdown (d->name, -1);
+  gint64 now = g_get_real_time ();
+  Statement *expired = get_statement (self, sql_delete_expired_sessions, error);
+  Statement *insert = expired ? get_statement (self, sql_insert_session, error) : NULL;
+
+  return insert != NULL &&
+         set_params (expired, error, "now", now, NULL) &&
+         run_non_select (self, expired, error) &&
+         set_params (insert, error, "hash", d->secret, "key", key, "kind", d->kind,
+                     "created", now, "expires", d->expires_at, NULL) &&
+         run_non_select (self, insert, error);
+}
+
+static gboolean
+job_get_session (PpdStore  *self,
+                 gpointer   data,
+                 gpointer  *result,
+                 GError   **error)
+{
+  AccountData *d = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  Statement *s = get_statement (self, sql_select_session, error);
+
+  if (s == NULL || !set_params (s, error, "hash", d->secret, "now", g_get_real_time (), NULL) ||
+      (model = run_select (self, s, error)) == NULL)
+    return FALSE;
+
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error_literal (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND,
+                           "No such session, or it expired");
+      return FALSE;
+    }
+
+  *result = model_dup_string (model, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+job_delete_session (PpdStore  *self,
+                    gpointer   data,
+                    gpointer  *result,
+                    GError   **error)
+{
+  AccountData *d = data;
+  Statement *s = get_statement (self, sql_delete_session, error);
+
+  return s != NULL && set_params (s, error, "hash", d->secret, NULL) &&
+         run_non_select (self, s, error);
+}
+
 static gboolean
 job_ping (PpdStore  *self,
           gpointer   data,
@@ -1266,6 +1431,33 @@ access_data_free (gpointer data)
   g_free (d);
 }
 
+static void
+account_data_free (gpointer data)
+{
+  AccountData *d = data;
+
+  g_free (d->name);
+  g_free (d->secret);
+  g_free (d->kind);
+  g_free (d);
+}
+
+static AccountData *
+account_data_new (const char *name,
+                  const char *secret,
+                  const char *kind,
+                  gint64      expires_at)
+{
+  AccountData *d = g_new0 (AccountData, 1);
+
+  d->name = g_strdup (name);
+  d->secret = g_strdup (secret);
+  d->kind = g_strdup (kind);
+  d->expires_at = expires_at;
+
+  return d;
+}
+
 /* URL parsing */
 
 static gboolean
@@ -1627,6 +1819,132 @@ ppd_store_delete_room_finish (PpdStore      *self,
                               GError       **error)
 {
   return finish_job (self, result, ppd_store_delete_room_async, error) != NULL;
+}
+
+/* Fails with PPD_STORE_ERROR_EXISTS when @name is taken, in any case. */
+void
+ppd_store_create_account_async (PpdStore            *self,
+                                const char          *name,
+                                const char          *password_hash,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+  g_return_if_fail (name != NULL && password_hash != NULL);
+
+  push_job (self, ppd_store_create_account_async, job_create_account,
+            account_data_new (name, password_hash, NULL, 0), account_data_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_create_account_finish (PpdStore      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_job (self, result, ppd_store_create_account_async, error) != NULL;
+}
+
+/* @name in any case; PPD_STORE_ERROR_NOT_FOUND when there is no such account. */
+void
+ppd_store_get_account_async (PpdStore            *self,
+                             const char          *name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+  g_return_if_fail (name != NULL);
+
+  push_job (self, ppd_store_get_account_async, job_get_account,
+            account_data_new (name, NULL, NULL, 0), account_data_free,
+            (GDestroyNotify) ppd_account_free, cancellable, callback, user_data);
+}
+
+PpdAccount *
+ppd_store_get_account_finish (PpdStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_job (self, result, ppd_store_get_account_async, error);
+}
+
+/* @kind says what holds the token ("cookie", "token"), for whoever reads
+ * the table; @expires_at is wall-clock µs since the epoch. */
+void
+ppd_store_create_session_async (PpdStore            *self,
+                                const char          *token_hash,
+                                const char          *name,
+                                const char          *kind,
+                                gint64               expires_at,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+  g_return_if_fail (token_hash != NULL && name != NULL && kind != NULL);
+
+  push_job (self, ppd_store_create_session_async, job_create_session,
+            account_data_new (name, token_hash, kind, expires_at), account_data_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_create_session_finish (PpdStore      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_job (self, result, ppd_store_create_session_async, error) != NULL;
+}
+
+/* The name of the account signed in with the token hashed as @token_hash;
+ * PPD_STORE_ERROR_NOT_FOUND when the session does not exist or expired. */
+void
+ppd_store_get_session_async (PpdStore            *self,
+                             const char          *token_hash,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+  g_return_if_fail (token_hash != NULL);
+
+  push_job (self, ppd_store_get_session_async, job_get_session,
+            account_data_new (NULL, token_hash, NULL, 0), account_data_free, g_free,
+            cancellable, callback, user_data);
+}
+
+char *
+ppd_store_get_session_finish (PpdStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_job (self, result, ppd_store_get_session_async, error);
+}
+
+/* Succeeds also when there was no such session. */
+void
+ppd_store_delete_session_async (PpdStore            *self,
+                                const char          *token_hash,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+  g_return_if_fail (token_hash != NULL);
+
+  push_job (self, ppd_store_delete_session_async, job_delete_session,
+            account_data_new (NULL, token_hash, NULL, 0), account_data_free, NULL,
+            cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_delete_session_finish (PpdStore      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_job (self, result, ppd_store_delete_session_async, error) != NULL;
 }
 
 void

@@ -21,6 +21,7 @@ typedef enum
   PPD_STORE_ERROR_BAD_URL,
   PPD_STORE_ERROR_UNAVAILABLE,
   PPD_STORE_ERROR_CORRUPT,
+  PPD_STORE_ERROR_EXISTS,
 } PpdStoreError;
 
 /* Room metadata as stored. Plain value; owned by whoever holds it. */
@@ -53,6 +54,13 @@ typedef struct
   GHashTable  *clients;   /* client id → PpdClientSeq */
 } PpdRoomRecord;
 
+/* An account as stored. Plain value; owned by whoever holds it. */
+typedef struct
+{
+  char *name;            /* as its owner spells it */
+  char *password_hash;   /* crypt(3) */
+} PpdAccount;
+
 /* One group commit: everything written in one transaction. */
 typedef struct _PpdCommitBatch PpdCommitBatch;
 
@@ -64,6 +72,7 @@ GQuark           ppd_store_error_quark          (void);
 
 void             ppd_room_info_clear            (PpdRoomInfo       *info);
 void             ppd_room_record_free           (PpdRoomRecord     *record);
+void             ppd_account_free               (PpdAccount        *account);
 
 PpdCommitBatch  *ppd_commit_batch_new           (void);
 void             ppd_commit_batch_free          (PpdCommitBatch    *batch);
@@ -154,6 +163,53 @@ void             ppd_store_delete_room_async    (PpdStore          *self,
 gboolean         ppd_store_delete_room_finish   (PpdStore          *self,
                                                  GAsyncResult      *result,
                                                  GError           **error);
+void             ppd_store_create_account_async (PpdStore          *self,
+                                                 const char        *name,
+                                                 const char        *password_hash,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_create_account_finish
+                                                (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_get_account_async    (PpdStore          *self,
+                                                 const char        *name,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+PpdAccount      *ppd_store_get_account_finish   (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_create_session_async (PpdStore          *self,
+                                                 const char        *token_hash,
+                                                 const char        *name,
+                                                 const char        *kind,
+                                                 gint64             expires_at,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_create_session_finish
+                                                (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_get_session_async    (PpdStore          *self,
+                                                 const char        *token_hash,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+char            *ppd_store_get_session_finish   (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_delete_session_async (PpdStore          *self,
+                                                 const char        *token_hash,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_delete_session_finish
+                                                (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
 void             ppd_store_ping_async           (PpdStore          *self,
                                                  GCancellable      *cancellable,
                                                  GAsyncReadyCallback callback,
@@ -164,5 +220,6 @@ gboolean         ppd_store_ping_finish          (PpdStore          *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdCommitBatch, ppd_commit_batch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdRoomRecord, ppd_room_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdAccount, ppd_account_free)
 
 G_END_DECLS

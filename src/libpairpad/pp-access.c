@@ -3,6 +3,8 @@
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "pp-access"
+
 #include "config.h"
 
 #include "pp-access.h"

@@ -287,6 +287,37 @@ pp_test_daemon_request_with_token (PpTestDaemon *daemon,
                                    const char   *token,
                                    guint        *status)
 {
+  g_autofree char *value = token ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  const char *headers[] = { "Authorization", value, NULL };
+
+  return pp_test_daemon_request_with_headers (daemon, method, path, body,
+                                              token ? headers : NULL, status, NULL);
+}
+
+static void
+add_headers (SoupMessage        *msg,
+             const char * const *headers)
+{
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    {
+      g_assert_nonnull (headers[i + 1]);
+      soup_message_headers_append (soup_message_get_request_headers (msg), headers[i],
+                                   headers[i + 1]);
+    }
+}
+
+/* @headers: (nullable): name, value, name, value, …, NULL; sent as given
+ * (Cookie, Authorization, a proxy's header).
+ * @response_headers: (out) (optional): the answer's headers, for Set-Cookie */
+JsonNode *
+pp_test_daemon_request_with_headers (PpTestDaemon        *daemon,
+                                     const char          *method,
+                                     const char          *path,
+                                     const char          *body,
+                                     const char * const  *headers,
+                                     guint               *status,
+                                     SoupMessageHeaders **response_headers)
+{
   g_autofree char *url = g_strconcat (daemon->base_url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) response = NULL;
@@ -295,13 +326,7 @@ pp_test_daemon_request_with_token (PpTestDaemon *daemon,
   const char *data;
 
   g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    value);
-    }
+  add_headers (msg, headers);
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
@@ -313,6 +338,8 @@ pp_test_daemon_request_with_token (PpTestDaemon *daemon,
   g_assert_no_error (error);
   if (status != NULL)
     *status = soup_message_get_status (msg);
+  if (response_headers != NULL)
+    *response_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
 
   data = g_bytes_get_data (response, &n_bytes);
   return pp_json_parse (data, n_bytes, 64, NULL);
@@ -667,16 +694,30 @@ PpTestSocket *
 pp_test_socket_new (PpTestDaemon *daemon,
                     const char   *room)
 {
+  PpTestSocket *socket = pp_test_socket_new_with_headers (daemon, room, NULL);
+
+  g_assert_true (socket->connected);
+
+  return socket;
+}
+
+/* @headers as for pp_test_daemon_request_with_headers(), on the upgrade
+ * request. The handshake may have been refused: then @failed is set. */
+PpTestSocket *
+pp_test_socket_new_with_headers (PpTestDaemon       *daemon,
+                                 const char         *room,
+                                 const char * const *headers)
+{
   PpTestSocket *socket = g_new0 (PpTestSocket, 1);
   g_autofree char *url = pp_test_daemon_dup_ws_url (daemon, room);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
 
+  add_headers (msg, headers);
   socket->soup = pp_test_daemon_new_session (daemon);
   socket->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   soup_session_websocket_connect_async (socket->soup, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         on_socket_connected, socket);
   PP_TEST_WAIT (socket->connected || socket->failed, 10000);
-  g_assert_true (socket->connected);
 
   return socket;
 }

@@ -108,6 +108,14 @@ JsonNode     *pp_test_daemon_request_with_token (PpTestDaemon *daemon,
                                                 const char   *body,
                                                 const char   *token,
                                                 guint        *status);
+JsonNode     *pp_test_daemon_request_with_headers
+                                           (PpTestDaemon        *daemon,
+                                            const char          *method,
+                                            const char          *path,
+                                            const char          *body,
+                                            const char * const  *headers,
+                                            guint               *status,
+                                            SoupMessageHeaders **response_headers);
 char         *pp_test_daemon_create_room   (PpTestDaemon  *daemon,
                                             const char    *text);
 char         *pp_test_daemon_dup_text      (PpTestDaemon  *daemon,
@@ -138,6 +146,10 @@ void          pp_test_client_free          (PpTestClient  *client);
 
 PpTestSocket *pp_test_socket_new           (PpTestDaemon  *daemon,
                                             const char    *room);
+PpTestSocket *pp_test_socket_new_with_headers
+                                           (PpTestDaemon       *daemon,
+                                            const char         *room,
+                                            const char * const *headers);
 void          pp_test_socket_send          (PpTestSocket  *socket,
                                             const char    *frame);
 void          pp_test_socket_send_binary   (PpTestSocket  *socket,

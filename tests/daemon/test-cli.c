@@ -62,7 +62,8 @@ test_help_and_version (void)
     "--max-send-queue-bytes", "--ping-interval", "--idle-timeout", "--room-unload",
     "--snapshot-interval", "--catchup-limit", "--max-bytes-per-second",
     "--max-connections-per-address", "--max-rooms-per-minute", "--tls-cert", "--tls-key",
-    "--allowed-origin", "--trusted-proxy", "PAIRPAD_PORT", "PAIRPAD_DATABASE",
+    "--allowed-origin", "--trusted-proxy", "--auth", "--room-creation", "PAIRPAD_PORT",
+    "PAIRPAD_DATABASE",
   };
 
   run_daemon (&help, (const char *[]) { "--help", NULL });
