@@ -14,7 +14,7 @@ packages=(
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
   libgda-5.0-dev libgda-5.0-postgres glib-networking
   nodejs npm
-  libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev itstool
+  libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libsecret-1-dev itstool
   desktop-file-utils appstream
 )
 # The test suites: a real PostgreSQL, clang for the libFuzzer targets and the
@@ -25,8 +25,9 @@ if [ "$want_tests" = 1 ]; then
   # render in its screenshots.
   packages+=(chromium fonts-noto-color-emoji fonts-wqy-zenhei)
   # The desktop app's end-to-end test: a display, keystrokes, and the
-  # Flatpak manifest lint.
-  packages+=(xvfb xauth xdotool flatpak-builder)
+  # Flatpak manifest lint; a private session bus with a throwaway keyring
+  # for the owner keys the app tests keep (tests/app/with-test-keyring.sh).
+  packages+=(xvfb xauth xdotool flatpak-builder dbus-daemon gnome-keyring)
 fi
 
 missing=()

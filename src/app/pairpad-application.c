@@ -71,15 +71,16 @@ pairpad_application_open (GApplication  *app,
       g_autofree char *uri = g_file_get_uri (files[i]);
       g_autofree char *server = NULL;
       g_autofree char *room = NULL;
+      g_autofree char *token = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (!pairpad_link_parse (uri, NULL, &server, &room, &error))
+      if (!pairpad_link_parse (uri, NULL, &server, &room, &token, &error))
         {
           g_printerr ("%s\n", error->message);
           continue;
         }
 
-      pairpad_application_open_room (self, server, room);
+      pairpad_application_open_room (self, server, room, token);
     }
 }
 
@@ -233,11 +234,14 @@ pairpad_application_find_room (PairpadApplication *self,
   return NULL;
 }
 
-/* One window per room: presents the room's window, or opens it in a new one. */
+/* One window per room: presents the room's window, or opens it in a new
+ * one. A share link's @token (nullable) for a room already open goes to
+ * its window: a new link may grant more than the one it joined with. */
 void
 pairpad_application_open_room (PairpadApplication *self,
                                const char         *server,
-                               const char         *room)
+                               const char         *room,
+                               const char         *token)
 {
   GtkWindow *window;
 
@@ -247,7 +251,12 @@ pairpad_application_open_room (PairpadApplication *self,
   if (window == NULL)
     {
       window = GTK_WINDOW (pairpad_window_new (self));
-      pairpad_window_open_room (PAIRPAD_WINDOW (window), server, room);
+      pairpad_window_open_room (PAIRPAD_WINDOW (window), server, room, token);
+    }
+  else if (token != NULL)
+    {
+      pairpad_room_view_set_share_token (pairpad_window_get_room_view (PAIRPAD_WINDOW (window)),
+                                         token);
     }
 
   gtk_window_present (window);
@@ -290,4 +299,35 @@ pairpad_application_add_recent_room (PairpadApplication *self,
     if (!g_variant_equal (recent, old))
       g_settings_set_value (self->settings, "recent-rooms", recent);
   }
+}
+
+/* For a room that is gone: its link would only fail. */
+void
+pairpad_application_remove_recent_room (PairpadApplication *self,
+                                        const char         *link)
+{
+  g_autoptr(GVariant) old = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *old_link, *old_title;
+  gboolean found = FALSE;
+
+  g_return_if_fail (PAIRPAD_IS_APPLICATION (self));
+  g_return_if_fail (link != NULL);
+
+  old = g_settings_get_value (self->settings, "recent-rooms");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "(&s&s)", &old_link, &old_title))
+    {
+      if (g_strcmp0 (old_link, link) == 0)
+        found = TRUE;
+      else
+        g_variant_builder_add (&builder, "(ss)", old_link, old_title);
+    }
+
+  if (found)
+    g_settings_set_value (self->settings, "recent-rooms", g_variant_builder_end (&builder));
+  else
+    g_variant_builder_clear (&builder);
 }

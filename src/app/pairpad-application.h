@@ -20,9 +20,12 @@ GtkWindow          *pairpad_application_find_room        (PairpadApplication *se
                                                           const char         *room);
 void                pairpad_application_open_room        (PairpadApplication *self,
                                                           const char         *server,
-                                                          const char         *room);
+                                                          const char         *room,
+                                                          const char         *token);
 void                pairpad_application_add_recent_room  (PairpadApplication *self,
                                                           const char         *link,
                                                           const char         *title);
+void                pairpad_application_remove_recent_room (PairpadApplication *self,
+                                                            const char         *link);
 
 G_END_DECLS

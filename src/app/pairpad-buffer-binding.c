@@ -26,6 +26,10 @@
  * every remote op is transformed through them, newest first, so an undo
  * removes only what we did, wherever the others' edits moved it.
  *
+ * While the session may not edit (a viewer, a locked room) the buffer
+ * refuses edits before they happen, so it never holds text the room will
+ * not have. The editor is read-only then anyway; this covers programs.
+ *
  * It does not own the connection, draw cursors or know about widgets. */
 
 #define MERGE_USEC (G_USEC_PER_SEC)
@@ -238,6 +242,18 @@ local_edit (PairpadBufferBinding *self,
     }
 }
 
+/* Stops an edit before the buffer's default handler makes it. */
+static gboolean
+refuse_if_read_only (PairpadBufferBinding *self,
+                     const char           *signal)
+{
+  if (pp_client_session_can_edit (self->session))
+    return FALSE;
+
+  g_signal_stop_emission_by_name (self->buffer, signal);
+  return TRUE;
+}
+
 static void
 on_insert_text (PairpadBufferBinding *self,
                 GtkTextIter          *location,
@@ -249,7 +265,7 @@ on_insert_text (PairpadBufferBinding *self,
   g_autoptr(PpTextOp) inverse = NULL;
   gsize pos;
 
-  if (self->applying || len == 0)
+  if (self->applying || len == 0 || refuse_if_read_only (self, "insert-text"))
     return;
 
   pos = gtk_text_iter_get_offset (location);
@@ -272,7 +288,7 @@ on_delete_range (PairpadBufferBinding *self,
   g_autofree char *text = NULL;
   gsize pos, count;
 
-  if (self->applying)
+  if (self->applying || refuse_if_read_only (self, "delete-range"))
     return;
 
   gtk_text_iter_order (start, end);
@@ -358,7 +374,7 @@ undo_or_redo (PairpadBufferBinding *self,
   GtkTextIter start, end;
   gint64 caret;
 
-  if (from->len == 0 || self->user_action > 0)
+  if (from->len == 0 || self->user_action > 0 || !pp_client_session_can_edit (self->session))
     return FALSE;
 
   op = g_ptr_array_steal_index (from, from->len - 1);
@@ -538,7 +554,8 @@ pairpad_buffer_binding_get_can_redo (PairpadBufferBinding *self)
 
 /* Replaces the whole text with @text (valid UTF-8) as one local op and one
  * undo step: a normal edit that everyone in the room sees. Fails with
- * G_IO_ERROR_NOT_INITIALIZED before the session joined its room. */
+ * G_IO_ERROR_NOT_INITIALIZED before the session joined its room, and with
+ * G_IO_ERROR_PERMISSION_DENIED while it may not edit. */
 gboolean
 pairpad_buffer_binding_replace_text (PairpadBufferBinding  *self,
                                      const char            *text,

@@ -40,6 +40,11 @@ struct _PairpadConnection
   PairpadConnectionState   state;
   guint                    attempt;
   guint                    retry_delay;
+  gushort                  close_code;
+
+  /* Flags */
+  gboolean                 welcomed;  /* the current socket got us into the room */
+  gboolean                 rejoined;  /* it was opened at once after a 4403 */
 };
 
 G_DEFINE_FINAL_TYPE (PairpadConnection, pairpad_connection, G_TYPE_OBJECT)
@@ -112,9 +117,10 @@ on_session_state (PairpadConnection *self)
 {
   /* A welcome resets the backoff: only a connection that got us into the
    * room counts as a success. */
-  if (pp_client_session_get_state (self->session) >= PP_CLIENT_SESSION_SYNCED)
+  if (self->ws != NULL && pp_client_session_get_state (self->session) >= PP_CLIENT_SESSION_SYNCED)
     {
       self->attempt = 0;
+      self->welcomed = TRUE;
       set_state (self, PAIRPAD_CONNECTION_ONLINE);
     }
 }
@@ -132,8 +138,17 @@ on_ws_message (SoupWebsocketConnection *ws,
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
 
+  /* A frame the session cannot take leaves it out of step with the room
+   * (say a welcome that would drop edits the room no longer accepts): as
+   * pp_client_session_receive() asks, join again, from the full text if
+   * need be. */
   if (!pp_client_session_receive (self->session, data, n_bytes, &error))
-    g_debug ("ignored a frame: %s", error->message);
+    {
+      g_debug ("rejoining after a frame out of step: %s", error->message);
+      drop_socket (self);
+      pp_client_session_disconnected (self->session);
+      schedule_retry (self);
+    }
 }
 
 static void
@@ -141,18 +156,34 @@ on_ws_closed (SoupWebsocketConnection *ws,
               PairpadConnection       *self)
 {
   gushort code = soup_websocket_connection_get_close_code (ws);
+  gboolean welcomed = self->welcomed;
 
   g_debug ("connection closed (%u)", code);
+  self->close_code = code;
   drop_socket (self);
   pp_client_session_disconnected (self->session);
 
-  /* 4404: the room does not exist; 4403: not allowed. Retrying cannot help. */
-  if (code == 4404 || code == 4403)
+  /* 4404: the room does not exist (or was just deleted); 4403 before the
+   * welcome: we may not join. Retrying cannot help. */
+  if (code == PAIRPAD_CLOSE_NOT_FOUND || (code == PAIRPAD_CLOSE_FORBIDDEN && !welcomed))
     {
       set_state (self, PAIRPAD_CONNECTION_FAILED);
       return;
     }
 
+  /* 4403 once in: an edit crossed the news that we may no longer make one,
+   * or we lost access. Joining again tells which: the first gets a welcome
+   * (as a viewer), the second a refusal, and the code above. */
+  if (code == PAIRPAD_CLOSE_FORBIDDEN && !self->rejoined)
+    {
+      self->attempt = 0;
+      connect_now (self);
+      self->rejoined = TRUE;
+      return;
+    }
+
+  /* Or again right after that: something keeps sending what is refused,
+   * so wait as after any loss. */
   schedule_retry (self);
 }
 
@@ -203,6 +234,8 @@ connect_now (PairpadConnection *self)
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   drop_socket (self);
+  self->welcomed = FALSE;
+  self->rejoined = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -358,6 +391,15 @@ pairpad_connection_get_state (PairpadConnection *self)
   g_return_val_if_fail (PAIRPAD_IS_CONNECTION (self), PAIRPAD_CONNECTION_FAILED);
 
   return self->state;
+}
+
+/* The close code of the last connection that closed (4403, 4404…), 0 before. */
+guint
+pairpad_connection_get_close_code (PairpadConnection *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_CONNECTION (self), 0);
+
+  return self->close_code;
 }
 
 guint

@@ -17,6 +17,10 @@ typedef enum
   PAIRPAD_CONNECTION_FAILED,    /* will not retry: the room does not exist, or refused us */
 } PairpadConnectionState;
 
+/* The room protocol's close codes that end a connection for good. */
+#define PAIRPAD_CLOSE_FORBIDDEN 4403
+#define PAIRPAD_CLOSE_NOT_FOUND 4404
+
 #define PAIRPAD_TYPE_CONNECTION (pairpad_connection_get_type ())
 
 G_DECLARE_FINAL_TYPE (PairpadConnection, pairpad_connection, PAIRPAD, CONNECTION, GObject)
@@ -28,6 +32,7 @@ void                    pairpad_connection_retry_now       (PairpadConnection *s
 void                    pairpad_connection_reconnect       (PairpadConnection *self);
 PairpadConnectionState  pairpad_connection_get_state       (PairpadConnection *self);
 guint                   pairpad_connection_get_retry_delay (PairpadConnection *self);
+guint                   pairpad_connection_get_close_code  (PairpadConnection *self);
 guint                   pairpad_connection_next_delay_ms   (guint              attempt,
                                                             guint              jitter_percent);
 

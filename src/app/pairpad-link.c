@@ -1,4 +1,4 @@
-/* pairpad-link.c: room links (http://host:8000/r/{id}) and the URLs derived from them.
+/* pairpad-link.c: room links (http://host:8000/r/{id}[#token=…]) and the URLs derived from them.
  *
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,6 +29,23 @@ pairpad_link_room_is_valid (const char *room)
       return FALSE;
 
   return len >= 1 && len <= 64;
+}
+
+/* Owner keys and share link tokens are base64url (43 characters today);
+ * anything else would only be refused by the daemon. */
+gboolean
+pairpad_link_token_is_valid (const char *token)
+{
+  gsize len = 0;
+
+  if (token == NULL)
+    return FALSE;
+
+  for (const char *p = token; *p != '\0'; p++, len++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+
+  return len >= 1 && len <= 256;
 }
 
 static GUri *
@@ -97,16 +114,55 @@ pairpad_link_normalize_server (const char  *text,
   return server_of (uri);
 }
 
+/* The token of a share link's fragment (already percent-decoded by
+ * g_uri_parse), "token=TOKEN"; other fields, as in "a=b&token=TOKEN", are
+ * skipped. NULL when the fragment has none; FALSE when it has one that
+ * cannot be a token. */
+static gboolean
+parse_fragment_token (const char  *fragment,
+                      char       **token)
+{
+  g_auto(GStrv) fields = NULL;
+
+  *token = NULL;
+  if (fragment == NULL)
+    return TRUE;
+
+  fields = g_strsplit (fragment, "&", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      const char *value;
+
+      if (!g_str_has_prefix (fields[i], "token="))
+        continue;
+      value = fields[i] + strlen ("token=");
+      if (!pairpad_link_token_is_valid (value))
+        {
+          g_clear_pointer (token, g_free);
+          return FALSE;
+        }
+
+      g_free (*token);
+      *token = g_strdup (value);
+    }
+
+  return TRUE;
+}
+
 /* Accepts a room link (http://host:8000/r/ID, with or without a trailing
- * slash, query or fragment) or, with @default_server, a bare room id. */
+ * slash, query or fragment) or, with @default_server, a bare room id. A
+ * share link's fragment "#token=TOKEN" goes to @token (NULL when the link
+ * has none); pass NULL for @token to ignore it. */
 gboolean
 pairpad_link_parse (const char  *text,
                     const char  *default_server,
                     char       **server,
                     char       **room,
+                    char       **token,
                     GError     **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autofree char *fragment_token = NULL;
   g_autoptr(GUri) uri = NULL;
   g_auto(GStrv) parts = NULL;
   const char *id = NULL;
@@ -123,6 +179,8 @@ pairpad_link_parse (const char  *text,
         return FALSE;
       *server = g_steal_pointer (&normalized);
       *room = g_strdup (stripped);
+      if (token != NULL)
+        *token = NULL;
       return TRUE;
     }
 
@@ -150,8 +208,17 @@ pairpad_link_parse (const char  *text,
       return FALSE;
     }
 
+  if (!parse_fragment_token (g_uri_get_fragment (uri), &fragment_token))
+    {
+      g_set_error (error, PAIRPAD_LINK_ERROR, PAIRPAD_LINK_ERROR_BAD_TOKEN,
+                   _("The share link “%s” is cut short or garbled: copy it again"), stripped);
+      return FALSE;
+    }
+
   *server = server_of (uri);
   *room = g_strdup (id);
+  if (token != NULL)
+    *token = g_steal_pointer (&fragment_token);
   return TRUE;
 }
 
@@ -163,6 +230,20 @@ pairpad_link_build (const char *server,
   g_return_val_if_fail (pairpad_link_room_is_valid (room), NULL);
 
   return g_strdup_printf ("%s/r/%s", server, room);
+}
+
+/* The link the browser client reads too: the token rides in the fragment,
+ * which browsers never send to the server (nor to its logs). */
+char *
+pairpad_link_build_share (const char *server,
+                          const char *room,
+                          const char *token)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+  g_return_val_if_fail (pairpad_link_room_is_valid (room), NULL);
+  g_return_val_if_fail (pairpad_link_token_is_valid (token), NULL);
+
+  return g_strdup_printf ("%s/r/%s#token=%s", server, room, token);
 }
 
 char *

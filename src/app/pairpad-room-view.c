@@ -19,7 +19,10 @@
 #include "pairpad-languages.h"
 #include "pairpad-link.h"
 #include "pairpad-overview-ruler.h"
+#include "pairpad-owner-keys.h"
+#include "pairpad-rest-client.h"
 #include "pairpad-room-view.h"
+#include "pairpad-share-dialog.h"
 #include "pairpad-source-view.h"
 
 /* PairpadRoomView owns the room's PpClientSession, its PairpadConnection
@@ -28,7 +31,14 @@
  *
  * Following someone (driver and navigator): our view shows what theirs
  * shows, moving with every presence and edit, until we click, type or
- * scroll. What we see goes out with our presence so others can follow us. */
+ * scroll. What we see goes out with our presence so others can follow us.
+ *
+ * Access: the session presents the room's owner key when PairpadOwnerKeys
+ * has it (this app made the room), else the share link's token it was
+ * opened with, else nothing. The daemon answers with our role; the editor
+ * and the room's settings are read-only while the session may not edit,
+ * and the owner gets the share dialog. A refusal (a turned-off link, a
+ * deleted room) ends the connection for good and says why. */
 
 #define VIEW_SEND_DELAY_MS 100
 
@@ -40,15 +50,22 @@ struct _PairpadRoomView
   PpClientSession      *session;
   PairpadConnection    *connection;
   PairpadBufferBinding *binding;
+  PairpadRestClient    *rest;
   GCancellable         *cancellable;
   GtkFileChooserNative *file_chooser;
   char                 *server;
   char                 *room;
   char                 *link;
+  char                 *share_token;  /* (nullable) the share link's we were opened with */
+  char                 *owner_key;    /* (nullable) this app made the room */
+  char                 *refusal;      /* (nullable) why the daemon refused us, for people */
   GSettings            *settings;
   char                 *test_text_file;
   guint                 test_write_source;
   guint                 view_source;
+
+  /* Borrowed */
+  GtkWindow            *share_dialog;  /* weak */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -59,8 +76,14 @@ struct _PairpadRoomView
   GtkMenuButton        *people_button;
   GtkListBox           *people_list;
   GtkLabel             *people_count;
+  GtkWidget            *share_settings_button;
   GtkRevealer          *banner;
   GtkLabel             *banner_label;
+  GtkWidget            *retry_button;
+  GtkRevealer          *access_banner;
+  GtkImage             *access_icon;
+  GtkLabel             *access_label;
+  GtkWidget            *unlock_button;
   GtkRevealer          *follow_banner;
   GtkLabel             *follow_label;
   PairpadSourceView    *source_view;
@@ -69,6 +92,9 @@ struct _PairpadRoomView
   /* Flags */
   gboolean              updating_language;
   gboolean              was_online;
+  gboolean              started;        /* the owner key lookup is done, the connection runs */
+  gboolean              joined;         /* a welcome came, at least once */
+  gboolean              refused_edits;  /* a forbidden error came while we were in */
 };
 
 G_DEFINE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, GTK_TYPE_WIDGET)
@@ -171,16 +197,40 @@ dup_follows_label (PairpadRoomView  *self,
   return NULL;
 }
 
+/* "owner", "watching" (a viewer), or nothing for an editor. */
+static const char *
+role_label (PpRole role)
+{
+  switch (role)
+    {
+    case PP_ROLE_OWNER:
+      return _("owner");
+    case PP_ROLE_VIEWER:
+      return _("watching");
+    case PP_ROLE_EDITOR:
+    default:
+      return NULL;
+    }
+}
+
 static GtkWidget *
 person_row_new (const char *color,
                 const char *name,
-                const char *status)
+                PpRole      role,
+                const char *follow_status)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *dot = gtk_label_new (NULL);
   GtkWidget *label = gtk_label_new (name);
   g_autofree char *markup = NULL;
+  g_autofree char *status = NULL;
+
+  if (role_label (role) != NULL && follow_status != NULL)
+    /* TRANSLATORS: a person's role and whom they follow: "watching · follows you" */
+    status = g_strdup_printf (_("%s · %s"), role_label (role), follow_status);
+  else
+    status = g_strdup (role_label (role) != NULL ? role_label (role) : follow_status);
 
   /* The color comes from the network: only a valid #rrggbb goes into markup. */
   if (color != NULL && pp_protocol_color_is_valid (color))
@@ -191,6 +241,14 @@ person_row_new (const char *color,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), label);
+  /* Viewers carry an eye, as in the banner a viewer sees. */
+  if (role == PP_ROLE_VIEWER)
+    {
+      GtkWidget *eye = gtk_image_new_from_icon_name ("view-reveal-symbolic");
+
+      gtk_widget_add_css_class (eye, "dim-label");
+      gtk_box_append (GTK_BOX (box), eye);
+    }
   if (status != NULL)
     {
       GtkWidget *status_label = gtk_label_new (status);
@@ -284,7 +342,8 @@ update_people (PairpadRoomView *self)
       g_autofree char *status = dup_follows_label (self, user);
       g_autofree char *tooltip = NULL;
 
-      row = person_row_new (user->color, user->name, followed ? _("following") : status);
+      row = person_row_new (user->color, user->name, user->role,
+                            followed ? _("following") : status);
       tooltip = followed ? g_strdup_printf (_("Stop following %s"), user->name)
                          : g_strdup_printf (_("Follow %s: your view moves with theirs"), user->name);
       gtk_widget_set_tooltip_text (row, tooltip);
@@ -294,7 +353,9 @@ update_people (PairpadRoomView *self)
     }
 
   me = g_strdup_printf (_("%s (you)"), pp_client_session_get_name (self->session));
-  row = person_row_new (pp_client_session_get_color (self->session), me, NULL);
+  row = person_row_new (pp_client_session_get_color (self->session), me,
+                        self->joined ? pp_client_session_get_role (self->session) : PP_ROLE_EDITOR,
+                        NULL);
   gtk_widget_set_tooltip_text (row, _("Change your name and color"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.preferences");
   gtk_list_box_append (self->people_list, row);
@@ -306,6 +367,13 @@ update_people (PairpadRoomView *self)
   if (following != NULL && find_user (self, following) == NULL)
     follow (self, NULL);
   update_follow_banner (self);
+}
+
+static void
+on_user_joined (PairpadRoomView  *self,
+                const PpUserInfo *user)
+{
+  update_people (self);
 }
 
 static void
@@ -396,8 +464,98 @@ on_identity_changed (PairpadRoomView *self)
   /* The protocol sends name and color in hello only. Unsent edits wait in
    * the session and go out after the new welcome, exactly once. */
   pp_client_session_set_identity (self->session, name, color);
-  pairpad_connection_reconnect (self->connection);
+  if (self->started)
+    pairpad_connection_reconnect (self->connection);
   update_people (self);
+}
+
+/* May we type? Not before the first welcome (there is no document yet),
+ * not while the session may not edit, and not once the room refused us. */
+static gboolean
+is_editable (PairpadRoomView *self)
+{
+  return self->joined && pp_client_session_can_edit (self->session) &&
+         pairpad_connection_get_state (self->connection) != PAIRPAD_CONNECTION_FAILED;
+}
+
+static gboolean
+is_owner (PairpadRoomView *self)
+{
+  return self->joined && self->owner_key != NULL &&
+         pp_client_session_get_role (self->session) == PP_ROLE_OWNER &&
+         pairpad_connection_get_state (self->connection) != PAIRPAD_CONNECTION_FAILED;
+}
+
+static void
+update_undo_actions (PairpadRoomView *self)
+{
+  gboolean editable = is_editable (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.undo",
+                                 editable && pairpad_buffer_binding_get_can_undo (self->binding));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.redo",
+                                 editable && pairpad_buffer_binding_get_can_redo (self->binding));
+}
+
+/* The editor, the room's language and title, and the banner that says why
+ * they cannot be changed, from the session's role and the room's lock. */
+static void
+update_access (PairpadRoomView *self)
+{
+  PairpadConnectionState state = pairpad_connection_get_state (self->connection);
+  gboolean editable = is_editable (self);
+  const char *text = NULL;
+  const char *icon = NULL;
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->title_entry), editable);
+  /* The title stays as legible as ever; it just does not open. */
+  gtk_widget_set_can_target (GTK_WIDGET (self->title_button), editable);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->title_button), editable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.edit-title", editable);
+  if (!editable)
+    gtk_popover_popdown (self->title_popover);
+  update_undo_actions (self);
+
+  gtk_widget_set_visible (self->share_settings_button, is_owner (self));
+  if (!is_owner (self) && self->share_dialog != NULL)
+    gtk_window_destroy (self->share_dialog);
+
+  if (self->joined && state != PAIRPAD_CONNECTION_FAILED &&
+      !pp_client_session_can_edit (self->session))
+    {
+      if (pp_client_session_is_locked (self->session) && is_owner (self))
+        {
+          icon = "changes-prevent-symbolic";
+          text = _("Locked — nobody can edit, you included, until you unlock the room");
+        }
+      else if (pp_client_session_is_locked (self->session))
+        {
+          icon = "changes-prevent-symbolic";
+          text = _("Locked by the owner — nobody can edit");
+        }
+      else
+        {
+          icon = "view-reveal-symbolic";
+          text = _("View only — you can watch and follow, but not edit");
+        }
+    }
+
+  if (text != NULL)
+    {
+      gtk_image_set_from_icon_name (self->access_icon, icon);
+      gtk_label_set_label (self->access_label, text);
+    }
+  gtk_widget_set_visible (self->unlock_button,
+                          is_owner (self) && pp_client_session_is_locked (self->session));
+  gtk_revealer_set_reveal_child (self->access_banner, text != NULL);
+
+  /* The header says it too, where "Connected" would be. */
+  if (state == PAIRPAD_CONNECTION_ONLINE && text != NULL)
+    adw_window_title_set_subtitle (self->window_title,
+                                   pp_client_session_is_locked (self->session) ? _("Locked")
+                                                                               : _("View only"));
 }
 
 static void
@@ -405,6 +563,8 @@ update_connection (PairpadRoomView *self)
 {
   PairpadConnectionState state = pairpad_connection_get_state (self->connection);
   guint n_unsent = pp_client_session_get_n_unsent (self->session);
+  gboolean gone = state == PAIRPAD_CONNECTION_FAILED &&
+                  pairpad_connection_get_close_code (self->connection) == PAIRPAD_CLOSE_NOT_FOUND;
   g_autofree char *text = NULL;
   const char *subtitle;
 
@@ -431,7 +591,12 @@ update_connection (PairpadRoomView *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   if (state == PAIRPAD_CONNECTION_FAILED)
-    text = g_strdup (_("This room does not exist, or the server refused to open it."));
+    {
+      self->refused_edits = FALSE;
+      text = g_strdup (self->refusal != NULL
+                       ? self->refusal
+                       : _("This room does not exist, or the server refused to open it."));
+    }
   else if (state != PAIRPAD_CONNECTION_ONLINE && (self->was_online || state == PAIRPAD_CONNECTION_WAITING))
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "Offline: reconnecting. %u edit is not sent yet.",
@@ -442,6 +607,24 @@ update_connection (PairpadRoomView *self)
   if (text != NULL)
     gtk_label_set_label (self->banner_label, text);
   gtk_revealer_set_reveal_child (self->banner, text != NULL);
+  /* A room that does not exist (any more) cannot come back; a refusal
+   * might (the owner may open the room up again). */
+  gtk_widget_set_visible (self->retry_button, !gone);
+
+  /* Its link in the recent rooms, and its owner key, would only fail. */
+  if (gone)
+    {
+      GApplication *app = g_application_get_default ();
+
+      if (PAIRPAD_IS_APPLICATION (app))
+        pairpad_application_remove_recent_room (PAIRPAD_APPLICATION (app), self->link);
+      if (self->owner_key != NULL)
+        pairpad_owner_keys_forget_async (pairpad_owner_keys_get_default (), self->server,
+                                         self->room, NULL, NULL, NULL);
+      g_clear_pointer (&self->owner_key, g_free);
+    }
+
+  update_access (self);
 }
 
 static gboolean
@@ -512,13 +695,89 @@ on_title_entry_activate (PairpadRoomView *self)
   gtk_popover_popdown (self->title_popover);
 }
 
+/* The daemon's refusals, which are English, in the user's language. */
+static const struct
+{
+  const char *daemon;
+  const char *text;
+} refusals[] = {
+  { "This share link no longer works: ask the room's owner for a new one",
+    N_("This share link no longer works: ask the room’s owner for a new one") },
+  { "The owner turned off the share link you joined with",
+    N_("This share link no longer works: the owner turned it off or replaced it") },
+  { "This room is private: you need a share link from its owner",
+    N_("This room is private: you need a share link from its owner") },
+  { "The owner made the room private: you need a share link",
+    N_("The owner made this room private: you need a share link from them") },
+  { "The room is full", N_("This room is full: try again later") },
+  { "The owner deleted this room", N_("The owner deleted this room") },
+  { "No such room", N_("This room does not exist") },
+};
+
+static char *
+dup_refusal (PairpadRoomView *self,
+             const char      *message)
+{
+  /* Whoever deleted it knows; the others are told who did. */
+  if (g_strcmp0 (message, "The owner deleted this room") == 0 &&
+      pp_client_session_get_role (self->session) == PP_ROLE_OWNER)
+    return g_strdup (_("You deleted this room"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_strcmp0 (message, refusals[i].daemon) == 0)
+      return g_strdup (_(refusals[i].text));
+
+  /* A newer daemon's: still meant for people, if not translated. */
+  return g_strdup (message);
+}
+
 static void
 on_session_error (PairpadRoomView *self,
                   int              code,
                   const char      *message)
 {
-  if (code == PP_PROTOCOL_ERROR_RESYNC)
-    toast (self, _("Some offline edits could not be merged and were dropped"));
+  switch (code)
+    {
+    case PP_PROTOCOL_ERROR_RESYNC:
+      toast (self, _("Some offline edits could not be merged and were dropped"));
+      break;
+
+    /* Before a close: 4403/4404 at the door shows it in the banner; a
+     * forbidden edit once in gets us in again (as a viewer), see
+     * on_joined(). */
+    case PP_PROTOCOL_ERROR_FORBIDDEN:
+    case PP_PROTOCOL_ERROR_NOT_FOUND:
+      g_free (self->refusal);
+      self->refusal = dup_refusal (self, message);
+      self->refused_edits = code == PP_PROTOCOL_ERROR_FORBIDDEN;
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+on_access_changed (PairpadRoomView *self)
+{
+  update_people (self);
+  update_connection (self);
+}
+
+static void
+on_joined (PairpadRoomView *self)
+{
+  self->joined = TRUE;
+
+  /* Edits refused, or dropped at the welcome because the room became
+   * read-only for us while they were on their way. */
+  if (self->refused_edits)
+    toast (self, _("Your last edits were not saved: you can no longer edit this room"));
+  self->refused_edits = FALSE;
+  g_clear_pointer (&self->refusal, g_free);
+
+  update_people (self);
+  update_connection (self);
 }
 
 static char *
@@ -565,6 +824,8 @@ on_file_loaded (GObject      *source,
       message = g_strdup_printf (_("Could not open “%s”: %s"), name,
                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED)
                                  ? _("The room is not open yet")
+                                 : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+                                 ? _("You cannot edit this room")
                                  : _("The file contains characters a room cannot hold"));
       toast (self, message);
       return;
@@ -672,6 +933,75 @@ share_action (GtkWidget  *widget,
   toast (self, _("Room link copied"));
 }
 
+/* Owners only: the share dialog, one per room. */
+static void
+share_settings_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
+  if (!is_owner (self))
+    return;
+
+  if (self->share_dialog == NULL)
+    {
+      self->share_dialog = GTK_WINDOW (pairpad_share_dialog_new (parent, self->session, self->rest,
+                                                                 self->server, self->room,
+                                                                 self->owner_key));
+      g_object_add_weak_pointer (G_OBJECT (self->share_dialog), (gpointer *) &self->share_dialog);
+    }
+
+  gtk_window_present (self->share_dialog);
+}
+
+static void
+on_unlocked (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_set_sensitive (self->unlock_button, TRUE);
+  /* Success shows as the access frame that follows, for everyone at once. */
+  if (node == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not unlock the room: %s"), error->message);
+
+      toast (self, text);
+    }
+}
+
+static void
+unlock_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (widget);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  if (!is_owner (self))
+    return;
+
+  json_object_set_boolean_member (object, "locked", FALSE);
+  body = json_node_init_object (json_node_alloc (), object);
+  path = g_strdup_printf ("/api/v1/rooms/%s/access", self->room);
+  gtk_widget_set_sensitive (self->unlock_button, FALSE);
+  pairpad_rest_client_request_async (self->rest, self->server, "PATCH", path, body,
+                                     self->owner_key, self->cancellable, on_unlocked,
+                                     g_object_ref (self));
+}
+
 static void
 follow_action (GtkWidget  *widget,
                const char *action_name,
@@ -734,15 +1064,6 @@ people_action (GtkWidget  *widget,
 }
 
 static void
-update_undo_actions (PairpadRoomView *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.undo",
-                                 pairpad_buffer_binding_get_can_undo (self->binding));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.redo",
-                                 pairpad_buffer_binding_get_can_redo (self->binding));
-}
-
-static void
 pairpad_room_view_dispose (GObject *object)
 {
   PairpadRoomView *self = (PairpadRoomView *)object;
@@ -755,11 +1076,20 @@ pairpad_room_view_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);
+  if (self->share_dialog != NULL)
+    {
+      GtkWindow *dialog = self->share_dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->share_dialog);
+      self->share_dialog = NULL;
+      gtk_window_destroy (dialog);
+    }
   g_clear_object (&self->binding);
   g_clear_object (&self->connection);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_object (&self->rest);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_ROOM_VIEW);
@@ -778,6 +1108,9 @@ pairpad_room_view_finalize (GObject *object)
   g_clear_pointer (&self->server, g_free);
   g_clear_pointer (&self->room, g_free);
   g_clear_pointer (&self->link, g_free);
+  g_clear_pointer (&self->share_token, g_free);
+  g_clear_pointer (&self->owner_key, g_free);
+  g_clear_pointer (&self->refusal, g_free);
   g_clear_pointer (&self->test_text_file, g_free);
 
   G_OBJECT_CLASS (pairpad_room_view_parent_class)->finalize (object);
@@ -829,8 +1162,14 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_button);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_list);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, people_count);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, share_settings_button);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, access_banner);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, access_icon);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, access_label);
+  gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, unlock_button);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, follow_banner);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, follow_label);
   gtk_widget_class_bind_template_child (widget_class, PairpadRoomView, source_view);
@@ -840,6 +1179,9 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "room.share", NULL, share_action);
+  gtk_widget_class_install_action (widget_class, "room.share-settings", NULL,
+                                   share_settings_action);
+  gtk_widget_class_install_action (widget_class, "room.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "room.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "room.follow", "s", follow_action);
   gtk_widget_class_install_action (widget_class, "room.stop-following", NULL, stop_following_action);
@@ -905,13 +1247,36 @@ pairpad_room_view_init (PairpadRoomView *self)
 
   pairpad_overview_ruler_set_view (self->ruler, GTK_TEXT_VIEW (self->source_view));
   self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
+  self->rest = pairpad_rest_client_new ();
 
   self->test_text_file = g_strdup (g_getenv ("PAIRPAD_TEST_TEXT_FILE"));
 }
 
+static void
+on_owner_key (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->owner_key = pairpad_owner_keys_lookup_finish (PAIRPAD_OWNER_KEYS (source), result, &error);
+  if (error != NULL)
+    return;
+
+  /* The owner key wins: it grants everything a link could. */
+  pp_client_session_set_token (self->session,
+                               self->owner_key != NULL ? self->owner_key : self->share_token);
+  self->started = TRUE;
+  pairpad_connection_start (self->connection);
+}
+
+/* @token (nullable): a share link's, presented unless the owner key is
+ * found in PairpadOwnerKeys. */
 PairpadRoomView *
 pairpad_room_view_new (const char *server,
-                       const char *room)
+                       const char *room,
+                       const char *token)
 {
   PairpadRoomView *self;
   g_autofree char *ws_url = NULL;
@@ -927,6 +1292,7 @@ pairpad_room_view_new (const char *server,
   self = g_object_new (PAIRPAD_TYPE_ROOM_VIEW, NULL);
   self->server = g_strdup (server);
   self->room = g_strdup (room);
+  self->share_token = g_strdup (token);
   self->link = pairpad_link_build (server, room);
   ws_url = pairpad_link_build_ws_url (server, room);
 
@@ -958,8 +1324,9 @@ pairpad_room_view_new (const char *server,
   g_signal_connect_swapped (self->session, "notify::n-unsent", G_CALLBACK (update_connection), self);
   g_signal_connect_swapped (self->session, "meta-changed", G_CALLBACK (update_meta), self);
   g_signal_connect_swapped (self->session, "joined", G_CALLBACK (update_meta), self);
-  g_signal_connect_swapped (self->session, "joined", G_CALLBACK (update_people), self);
-  g_signal_connect_swapped (self->session, "user-joined", G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->session, "joined", G_CALLBACK (on_joined), self);
+  g_signal_connect_swapped (self->session, "access-changed", G_CALLBACK (on_access_changed), self);
+  g_signal_connect_swapped (self->session, "user-joined", G_CALLBACK (on_user_joined), self);
   g_signal_connect_swapped (self->session, "user-left", G_CALLBACK (update_people), self);
   g_signal_connect_swapped (self->session, "presence", G_CALLBACK (on_presence), self);
   g_signal_connect_object (gtk_menu_button_get_popover (self->people_button), "show",
@@ -983,7 +1350,8 @@ pairpad_room_view_new (const char *server,
   update_people (self);
   update_undo_actions (self);
   update_connection (self);
-  pairpad_connection_start (self->connection);
+  pairpad_owner_keys_lookup_async (pairpad_owner_keys_get_default (), server, room,
+                                   self->cancellable, on_owner_key, g_object_ref (self));
   if (self->test_text_file != NULL)
     on_buffer_changed (self);
 
@@ -1015,6 +1383,12 @@ pairpad_room_view_open_file (PairpadRoomView *self)
 {
   g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
 
+  if (self->joined && !is_editable (self))
+    {
+      toast (self, _("You cannot edit this room"));
+      return;
+    }
+
   run_file_chooser (self, GTK_FILE_CHOOSER_ACTION_OPEN);
 }
 
@@ -1025,6 +1399,29 @@ pairpad_room_view_save_as (PairpadRoomView *self)
   g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
 
   run_file_chooser (self, GTK_FILE_CHOOSER_ACTION_SAVE);
+}
+
+/* A share link's @token for the room already open here: presented from now
+ * on, at once, unless we hold the owner key (which grants more). */
+void
+pairpad_room_view_set_share_token (PairpadRoomView *self,
+                                   const char      *token)
+{
+  g_return_if_fail (PAIRPAD_IS_ROOM_VIEW (self));
+
+  if (g_strcmp0 (token, self->share_token) == 0)
+    return;
+
+  g_free (self->share_token);
+  self->share_token = g_strdup (token);
+  if (!self->started || self->owner_key != NULL)
+    return;
+
+  pp_client_session_set_token (self->session, self->share_token);
+  if (pairpad_connection_get_state (self->connection) == PAIRPAD_CONNECTION_FAILED)
+    pairpad_connection_retry_now (self->connection);
+  else
+    pairpad_connection_reconnect (self->connection);
 }
 
 /* Returns: (transfer none): the room's session, for the tests */

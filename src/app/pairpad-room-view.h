@@ -17,7 +17,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, PAIRPAD, ROOM_VIEW, GtkWidget)
 
 PairpadRoomView   *pairpad_room_view_new             (const char      *server,
-                                                     const char      *room);
+                                                     const char      *room,
+                                                     const char      *token);
+void               pairpad_room_view_set_share_token (PairpadRoomView *self,
+                                                     const char      *token);
 const char        *pairpad_room_view_get_link        (PairpadRoomView *self);
 const char        *pairpad_room_view_get_title       (PairpadRoomView *self);
 void               pairpad_room_view_open_file       (PairpadRoomView *self);

@@ -7,28 +7,28 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "pairpad-application.h"
 #include "pairpad-languages.h"
 #include "pairpad-link.h"
+#include "pairpad-owner-keys.h"
+#include "pairpad-rest-client.h"
 #include "pairpad-start-view.h"
 
-/* PairpadStartView asks the server for new rooms (POST /api/v1/rooms) and
- * emits ::open-room; it never connects to a room itself. */
+/* PairpadStartView asks the server for new rooms (POST /api/v1/rooms),
+ * keeps the owner key of each in PairpadOwnerKeys, and emits ::open-room;
+ * it never connects to a room itself. */
 
 struct _PairpadStartView
 {
   GtkWidget       parent_instance;
 
   /* Owned */
-  GSettings      *settings;
-  SoupSession    *soup;
-  GCancellable   *cancellable;
+  GSettings         *settings;
+  PairpadRestClient *rest;
+  GCancellable      *cancellable;
 
   /* Template widgets */
   AdwEntryRow    *server_row;
@@ -75,28 +75,36 @@ on_created (GObject      *source,
   PairpadStartView *self = g_task_get_source_object (task);
   const char *server = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   const char *id = NULL;
+  const char *owner_key = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
+  root = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
+  if (root == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = g_strdup_printf (_("Could not reach the server: %s"),
-                                                   error->message);
-          toast (self, text);
+          toast (self, error->message);
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "start.create", TRUE);
         }
       return;
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "start.create", TRUE);
-  if (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
-      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    id = json_object_get_string_member_with_default (json_node_get_object (root), "id", NULL);
+  /* From the network: members of any type, or none (json_node_get_string()
+   * is NULL for anything but a string). */
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *object = json_node_get_object (root);
+      JsonNode *node;
+
+      node = json_object_get_member (object, "id");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        id = json_node_get_string (node);
+      node = json_object_get_member (object, "owner_key");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        owner_key = json_node_get_string (node);
+    }
 
   if (!pairpad_link_room_is_valid (id))
     {
@@ -104,8 +112,14 @@ on_created (GObject      *source,
       return;
     }
 
+  /* Shown once: kept before anything else happens. The room view finds it
+   * there and joins as the owner. (A daemon from before owners sends none.) */
+  if (pairpad_link_token_is_valid (owner_key))
+    pairpad_owner_keys_store_async (pairpad_owner_keys_get_default (), server, id, owner_key,
+                                    NULL, NULL, NULL);
+
   gtk_editable_set_text (GTK_EDITABLE (self->title_row), "");
-  g_signal_emit (self, signals[OPEN_ROOM], 0, server, id);
+  g_signal_emit (self, signals[OPEN_ROOM], 0, server, id, NULL);
 }
 
 static void
@@ -116,12 +130,8 @@ create_action (GtkWidget  *widget,
   PairpadStartView *self = PAIRPAD_START_VIEW (widget);
   g_autoptr(GError) error = NULL;
   g_autofree char *server = dup_server (self, &error);
-  g_autofree char *url = NULL;
-  g_autofree char *json = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = NULL;
   GTask *task;
   guint selected = adw_combo_row_get_selected (self->language_row);
 
@@ -140,25 +150,13 @@ create_action (GtkWidget  *widget,
   json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  json = json_to_string (node, FALSE);
-  body = g_bytes_new (json, strlen (json));
-
-  url = pairpad_link_build_api_url (server, "/api/v1/rooms");
-  msg = soup_message_new ("POST", url);
-  if (msg == NULL)
-    {
-      toast (self, _("The server address is not valid"));
-      return;
-    }
-
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
 
   task = g_task_new (self, self->cancellable, NULL, NULL);
   g_task_set_source_tag (task, create_action);
-  g_task_set_task_data (task, g_steal_pointer (&server), g_free);
+  g_task_set_task_data (task, g_strdup (server), g_free);
   gtk_widget_action_set_enabled (widget, "start.create", FALSE);
-  soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_created, task);
+  pairpad_rest_client_request_async (self->rest, server, "POST", "/api/v1/rooms", node, NULL,
+                                     self->cancellable, on_created, task);
 }
 
 static void
@@ -168,16 +166,17 @@ on_link_apply (PairpadStartView *self)
   g_autofree char *default_server = dup_server (self, NULL);
   g_autofree char *server = NULL;
   g_autofree char *room = NULL;
+  g_autofree char *token = NULL;
 
   if (!pairpad_link_parse (gtk_editable_get_text (GTK_EDITABLE (self->link_row)),
-                           default_server, &server, &room, &error))
+                           default_server, &server, &room, &token, &error))
     {
       toast (self, error->message);
       return;
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->link_row), "");
-  g_signal_emit (self, signals[OPEN_ROOM], 0, server, room);
+  g_signal_emit (self, signals[OPEN_ROOM], 0, server, room, token);
 }
 
 static void
@@ -188,8 +187,8 @@ on_recent_activated (PairpadStartView *self,
   g_autofree char *server = NULL;
   g_autofree char *room = NULL;
 
-  if (pairpad_link_parse (link, NULL, &server, &room, NULL))
-    g_signal_emit (self, signals[OPEN_ROOM], 0, server, room);
+  if (pairpad_link_parse (link, NULL, &server, &room, NULL, NULL))
+    g_signal_emit (self, signals[OPEN_ROOM], 0, server, room, NULL);
 }
 
 static void
@@ -230,7 +229,7 @@ pairpad_start_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->soup);
+  g_clear_object (&self->rest);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PAIRPAD_TYPE_START_VIEW);
   /* The template's root box has no id, so it is ours to unparent. */
@@ -248,10 +247,12 @@ pairpad_start_view_class_init (PairpadStartViewClass *klass)
 
   object_class->dispose = pairpad_start_view_dispose;
 
-  /* ::open-room (server, room): the user chose a room. */
+  /* ::open-room (server, room, token): the user chose a room; token
+   * (nullable) is a share link's. */
   signals[OPEN_ROOM] =
     g_signal_new ("open-room", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE,
+                  3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pairpad/Pairpad/pairpad-start-view.ui");
@@ -274,7 +275,7 @@ pairpad_start_view_init (PairpadStartView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
-  self->soup = soup_session_new ();
+  self->rest = pairpad_rest_client_new ();
   self->cancellable = g_cancellable_new ();
 
   for (guint i = 0; i < pairpad_languages_get_n_items (); i++)

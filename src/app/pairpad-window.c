@@ -38,18 +38,19 @@ G_DEFINE_FINAL_TYPE (PairpadWindow, pairpad_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 on_open_room (PairpadWindow *self,
               const char    *server,
-              const char    *room)
+              const char    *room,
+              const char    *token)
 {
   PairpadApplication *app = PAIRPAD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
   /* A second room goes to (or finds) another window. */
   if (self->room_view != NULL || pairpad_application_find_room (app, server, room) != NULL)
     {
-      pairpad_application_open_room (app, server, room);
+      pairpad_application_open_room (app, server, room, token);
       return;
     }
 
-  pairpad_window_open_room (self, server, room);
+  pairpad_window_open_room (self, server, room, token);
 }
 
 static void
@@ -152,15 +153,18 @@ pairpad_window_new (PairpadApplication *application)
   return g_object_new (PAIRPAD_TYPE_WINDOW, "application", application, NULL);
 }
 
+/* @token (nullable): a share link's, presented unless this app holds the
+ * room's owner key. */
 void
 pairpad_window_open_room (PairpadWindow *self,
                           const char    *server,
-                          const char    *room)
+                          const char    *room,
+                          const char    *token)
 {
   g_return_if_fail (PAIRPAD_IS_WINDOW (self));
   g_return_if_fail (self->room_view == NULL);
 
-  self->room_view = pairpad_room_view_new (server, room);
+  self->room_view = pairpad_room_view_new (server, room, token);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->room_view), "room");
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->room_view));
   g_signal_connect_object (self->room_view, "notify::title", G_CALLBACK (on_room_title), self,
@@ -177,4 +181,13 @@ pairpad_window_get_link (PairpadWindow *self)
   g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), NULL);
 
   return self->room_view != NULL ? pairpad_room_view_get_link (self->room_view) : NULL;
+}
+
+/* Returns: (transfer none) (nullable): the room, once one is open */
+PairpadRoomView *
+pairpad_window_get_room_view (PairpadWindow *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_WINDOW (self), NULL);
+
+  return self->room_view;
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "pairpad-application.h"
+#include "pairpad-room-view.h"
 
 G_BEGIN_DECLS
 
@@ -15,10 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PairpadWindow, pairpad_window, PAIRPAD, WINDOW, AdwApplicationWindow)
 
-PairpadWindow *pairpad_window_new       (PairpadApplication *application);
-void           pairpad_window_open_room (PairpadWindow      *self,
-                                         const char         *server,
-                                         const char         *room);
-const char    *pairpad_window_get_link  (PairpadWindow      *self);
+PairpadWindow   *pairpad_window_new           (PairpadApplication *application);
+void             pairpad_window_open_room     (PairpadWindow      *self,
+                                               const char         *server,
+                                               const char         *room,
+                                               const char         *token);
+const char      *pairpad_window_get_link      (PairpadWindow      *self);
+PairpadRoomView *pairpad_window_get_room_view (PairpadWindow      *self);
 
 G_END_DECLS

@@ -755,6 +755,8 @@ handle_presence (PpClientSession *self,
   info->has_view = msg->has_view;
   info->view = msg->view;
   info->follow = g_strdup (msg->follow);
+  info->role = old->role;
+  info->verified = old->verified;
 
   g_ptr_array_index (self->users, index) = user_info_to_local (self, info);
   pp_user_info_unref (old);

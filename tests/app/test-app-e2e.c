@@ -23,6 +23,7 @@ typedef struct
 {
   PpTestDaemon *daemon;
   char         *room;
+  char         *owner_key;
   char         *tmpdir;
   char         *text_file;
   char         *shot_file;
@@ -168,6 +169,38 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* A room with a share link of @kind ("view", "edit") as the owner makes
+ * it over REST; the link, as the owner would send it. */
+static char *
+create_shared_room (Fixture    *f,
+                    const char *kind)
+{
+  g_autoptr(JsonNode) room = NULL;
+  g_autoptr(JsonNode) access = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *object, *links;
+  guint status;
+
+  room = pp_test_daemon_request (f->daemon, "POST", "/api/v1/rooms",
+                                 "{\"language\":\"python\","
+                                 "\"text\":\"def hello():\\n    return 42\\n\"}",
+                                 &status);
+  g_assert_cmpuint (status, ==, 201);
+  object = json_node_get_object (room);
+  f->room = g_strdup (json_object_get_string_member (object, "id"));
+  f->owner_key = g_strdup (json_object_get_string_member (object, "owner_key"));
+
+  path = g_strdup_printf ("/api/v1/rooms/%s/links/%s", f->room, kind);
+  access = pp_test_daemon_request_with_token (f->daemon, "POST", path, NULL, f->owner_key, &status);
+  g_assert_cmpuint (status, ==, 200);
+  links = json_object_get_object_member (json_node_get_object (access), "links");
+
+  return g_strdup_printf ("%s/r/%s#token=%s", f->daemon->base_url, f->room,
+                          json_object_get_string_member (links, kind));
+}
+
+/* @data (nullable): the kind of share link the app opens the room with,
+ * else the plain room link. */
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -177,6 +210,7 @@ fixture_setup (Fixture       *f,
   g_autofree char *link = NULL;
   g_autofree char *xdotool = g_find_program_in_path ("xdotool");
   const char *app = g_getenv ("PAIRPAD_APP");
+  const char *share_kind = data;
 
   if (g_getenv ("DISPLAY") == NULL || xdotool == NULL || app == NULL)
     {
@@ -186,7 +220,10 @@ fixture_setup (Fixture       *f,
 
   f->daemon = pp_test_daemon_new (PP_BACKEND_SQLITE, NULL);
   pp_test_daemon_start (f->daemon);
-  f->room = pp_test_daemon_create_room (f->daemon, "def hello():\n    return 42\n");
+  if (share_kind != NULL)
+    link = create_shared_room (f, share_kind);
+  else
+    f->room = pp_test_daemon_create_room (f->daemon, "def hello():\n    return 42\n");
 
   f->tmpdir = g_dir_make_tmp ("pairpad-app-XXXXXX", &error);
   g_assert_no_error (error);
@@ -203,7 +240,8 @@ fixture_setup (Fixture       *f,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->tmpdir, TRUE);
   /* Killed with SIGTERM at the end: no exit-time leak report to judge. */
   g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
-  link = g_strdup_printf ("%s/r/%s", f->daemon->base_url, f->room);
+  if (link == NULL)
+    link = g_strdup_printf ("%s/r/%s", f->daemon->base_url, f->room);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   f->app = g_subprocess_launcher_spawn (launcher, &error, app, link, NULL);
   g_assert_no_error (error);
@@ -250,6 +288,7 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->shot_file, g_free);
   g_clear_pointer (&f->window, g_free);
   g_clear_pointer (&f->room, g_free);
+  g_clear_pointer (&f->owner_key, g_free);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
 }
 
@@ -266,6 +305,64 @@ focus_editor (Fixture *f)
 }
 
 static void
+find_window (Fixture *f)
+{
+  f->window = run ("xdotool", "search", "--sync", "--pid", g_subprocess_get_identifier (f->app),
+                   "--name", ". Pairpad$", NULL);
+  g_assert_nonnull (f->window);
+  /* search may list several ids: the room window is the one with the title. */
+  if (strchr (f->window, '\n') != NULL)
+    *strchr (f->window, '\n') = '\0';
+}
+
+static const PpUserInfo *
+find_other (PpTestClient *client)
+{
+  GPtrArray *users = pp_client_session_get_users (client->session);
+
+  return users->len == 1 ? g_ptr_array_index (users, 0) : NULL;
+}
+
+/* "pairpad http://…/r/ID#token=…", a view link from the command line (as
+ * a browser or a mail reader hands it over): the app joins as a viewer,
+ * and typing into it changes nothing, anywhere. */
+static void
+test_view_link (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(PpTestClient) owner = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_test_failed () || f->app == NULL)
+    return;
+
+  PP_TEST_WAIT (app_text_is (f, "def hello():\n    return 42\n"), 20000);
+  find_window (f);
+
+  owner = pp_test_client_new (f->daemon, f->room, "owner-client-1", "Owner");
+  pp_client_session_set_token (owner->session, f->owner_key);
+  pp_test_client_join (owner);
+  g_assert_cmpint (pp_client_session_get_role (owner->session), ==, PP_ROLE_OWNER);
+  PP_TEST_WAIT (find_other (owner) != NULL, 10000);
+  g_assert_cmpint (find_other (owner)->role, ==, PP_ROLE_VIEWER);
+
+  focus_editor (f);
+  type_into_app (f, "nope");
+  {
+    g_autofree char *out = run ("xdotool", "key", "ctrl+z", "BackSpace", NULL);
+  }
+  pause_ms (1000);
+  save_screenshot (f, "app-view-link.png");
+  g_assert_true (app_text_is (f, "def hello():\n    return 42\n"));
+  text = pp_test_daemon_dup_text (f->daemon, f->room, NULL);
+  g_assert_cmpstr (text, ==, "def hello():\n    return 42\n");
+
+  /* What the owner types still reaches it. */
+  pp_test_client_insert (owner, 0, "# watched\n");
+  PP_TEST_WAIT (app_text_is (f, "# watched\ndef hello():\n    return 42\n"), 10000);
+}
+
+static void
 test_type_with_others (Fixture       *f,
                        gconstpointer  data)
 {
@@ -278,12 +375,7 @@ test_type_with_others (Fixture       *f,
 
   /* The app joined: its buffer holds the room's text. */
   PP_TEST_WAIT (app_text_is (f, "def hello():\n    return 42\n"), 20000);
-  f->window = run ("xdotool", "search", "--sync", "--pid", g_subprocess_get_identifier (f->app),
-                   "--name", ". Pairpad$", NULL);
-  g_assert_nonnull (f->window);
-  /* search may list several ids: the room window is the one with the title. */
-  if (strchr (f->window, '\n') != NULL)
-    *strchr (f->window, '\n') = '\0';
+  find_window (f);
 
   client = pp_test_client_new (f->daemon, f->room, "robot-client-1", "Robot");
   pp_test_client_join (client);
@@ -409,6 +501,8 @@ main (int   argc,
 
   g_test_add ("/pairpad/app/e2e/type-with-others", Fixture, NULL,
               fixture_setup, test_type_with_others, fixture_teardown);
+  g_test_add ("/pairpad/app/e2e/view-link", Fixture, "view",
+              fixture_setup, test_view_link, fixture_teardown);
 
   return g_test_run ();
 }

@@ -387,6 +387,47 @@ test_replace_text (Fixture       *f,
   g_assert_false (pairpad_buffer_binding_get_can_undo (f->binding));
 }
 
+/* Made a viewer (or the room locked) while it has something to undo: the
+ * buffer takes no edit, from a program either, and nothing is sent; once
+ * it may edit again, edits and undo work as before. */
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GHashTable) roles = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(PpMessage) view_only = NULL;
+  g_autoptr(PpMessage) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkTextIter start, end;
+  guint n_sent;
+
+  if (g_test_failed () || f->buffer == NULL)
+    return;
+
+  type_at (f, 0, "# ");
+  ack_last (f);
+  n_sent = count_sent_ops (f);
+
+  view_only = pp_message_new_access (PP_ROLE_VIEWER, PP_GENERAL_ACCESS_VIEW, FALSE, roles);
+  receive (f, view_only);
+  g_assert_false (pp_client_session_can_edit (f->session));
+
+  type_at (f, 0, "typed");
+  gtk_text_buffer_get_bounds (f->buffer, &start, &end);
+  gtk_text_buffer_delete (f->buffer, &start, &end);
+  g_assert_false (pairpad_buffer_binding_undo (f->binding));
+  g_assert_false (pairpad_buffer_binding_replace_text (f->binding, "file", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  assert_in_sync (f, "# " INITIAL_TEXT);
+  g_assert_cmpuint (count_sent_ops (f), ==, n_sent);
+
+  edit = pp_message_new_access (PP_ROLE_EDITOR, PP_GENERAL_ACCESS_EDIT, FALSE, roles);
+  receive (f, edit);
+  type_at (f, 2, "!");
+  assert_in_sync (f, "# !" INITIAL_TEXT);
+  g_assert_cmpuint (count_sent_ops (f), ==, n_sent + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -406,6 +447,8 @@ main (int   argc,
               fixture_setup, test_undo_after_remote, fixture_teardown);
   g_test_add ("/pairpad/buffer-binding/replace-text", Fixture, NULL,
               fixture_setup, test_replace_text, fixture_teardown);
+  g_test_add ("/pairpad/buffer-binding/read-only", Fixture, NULL,
+              fixture_setup, test_read_only, fixture_teardown);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <pairpad.h>
 
 #include "daemon-harness.h"
+#include "keyring-fallback.h"
 #include "pairpad-room-view.h"
 #include "pairpad-screenshot.h"
 
@@ -164,7 +165,7 @@ fixture_setup (Fixture       *f,
 
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 600, 400);
-  f->view = pairpad_room_view_new (f->daemon->base_url, f->room);
+  f->view = pairpad_room_view_new (f->daemon->base_url, f->room, NULL);
   gtk_window_set_child (f->window, GTK_WIDGET (f->view));
   gtk_window_present (f->window);
 
@@ -454,6 +455,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  keyring_fallback_allow ();
   g_test_init (&argc, &argv, NULL);
 
   if (!gtk_init_check ())

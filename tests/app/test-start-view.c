@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "daemon-harness.h"
+#include "keyring-fallback.h"
 #include "pairpad-application.h"
 #include "pairpad-languages.h"
 #include "pairpad-start-view.h"
@@ -242,6 +243,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  keyring_fallback_allow ();
   g_test_init (&argc, &argv, NULL);
 
   if (!gtk_init_check ())
