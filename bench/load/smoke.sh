@@ -12,6 +12,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Created before the daemon starts: the loop below may read it first.
+: >"$dir/daemon.log"
 "$daemon" --port 0 --database "sqlite://$dir/pairpad.db" --max-ops-per-second 1000000 \
   --max-connections-per-address 1000000 --max-rooms-per-minute 1000000 \
   >"$dir/daemon.log" 2>&1 &
