@@ -680,8 +680,7 @@ auth_handler (SoupServer        *server,
     }
 }
 
-/* Runs once the headers are in: a body larger than any credentials is
- * refused before libsoup reads it. */
+/* A body larger than any credentials. */
 static void
 body_limit_handler (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -689,12 +688,7 @@ body_limit_handler (SoupServer        *server,
                     GHashTable        *query,
                     gpointer           data)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > MAX_BODY_BYTES)
-    ppd_http_respond_error (data, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                            PP_PROTOCOL_ERROR_TOO_LARGE, "The request body is too large");
+  ppd_http_refuse_large_body (data, msg, MAX_BODY_BYTES, "The request body is too large");
 }
 
 void

@@ -299,3 +299,19 @@ ppd_http_check_origin (PpdContext        *context,
 
   return TRUE;
 }
+
+/* For early handlers, once the headers are in: a body declared larger than
+ * @max_bytes is refused before libsoup reads it into memory. */
+void
+ppd_http_refuse_large_body (PpdContext        *context,
+                            SoupServerMessage *msg,
+                            goffset            max_bytes,
+                            const char        *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > max_bytes)
+    ppd_http_respond_error (context, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                            PP_PROTOCOL_ERROR_TOO_LARGE, message);
+}

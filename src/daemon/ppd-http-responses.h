@@ -37,5 +37,9 @@ gboolean    ppd_http_check_origin       (PpdContext        *context,
 JsonObject *ppd_http_parse_body_object  (PpdContext        *context,
                                          SoupServerMessage *msg,
                                          GError           **error);
+void        ppd_http_refuse_large_body  (PpdContext        *context,
+                                         SoupServerMessage *msg,
+                                         goffset            max_bytes,
+                                         const char        *message);
 
 G_END_DECLS

@@ -942,8 +942,7 @@ fallback_handler (SoupServer        *server,
     ppd_static_serve (ppd_context_get_web (context), msg, path);
 }
 
-/* Runs once the headers are in: a body larger than the largest document
- * could ever need is refused before libsoup reads it into memory. */
+/* A body larger than the largest document could ever need. */
 static void
 body_limit_handler (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -952,14 +951,10 @@ body_limit_handler (SoupServer        *server,
                     gpointer           data)
 {
   PpdContext *context = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const PpdConfig *config = ppd_context_get_config (context);
-  goffset max = (goffset) config->max_document_chars * 4 + 64 * 1024;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > max)
-    ppd_http_respond_error (context, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                   PP_PROTOCOL_ERROR_TOO_LARGE, "The request body is larger than any room can be");
+  ppd_http_refuse_large_body (context, msg, (goffset) config->max_document_chars * 4 + 64 * 1024,
+                              "The request body is larger than any room can be");
 }
 
 void
