@@ -14,6 +14,7 @@
 #include "pairpad-link.h"
 #include "pairpad-preferences-window.h"
 #include "pairpad-screenshot.h"
+#include "pairpad-secrets.h"
 #include "pairpad-window.h"
 
 struct _PairpadApplication
@@ -262,6 +263,19 @@ pairpad_application_open_room (PairpadApplication *self,
   gtk_window_present (window);
 }
 
+/* A room's share link token is kept with its entry in Recent Rooms (the
+ * link there has none): it goes when the entry goes. */
+static void
+forget_share_token (const char *link)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *room = NULL;
+
+  if (pairpad_link_parse (link, NULL, &server, &room, NULL, NULL))
+    pairpad_secrets_forget_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_SHARE_TOKEN,
+                                  server, room, NULL, NULL, NULL);
+}
+
 /* Most recent first, without duplicates, at most max-recent-rooms. */
 void
 pairpad_application_add_recent_room (PairpadApplication *self,
@@ -289,8 +303,9 @@ pairpad_application_add_recent_room (PairpadApplication *self,
       if (g_strcmp0 (old_link, link) == 0)
         continue;
       if (n++ >= max)
-        break;
-      g_variant_builder_add (&builder, "(ss)", old_link, old_title);
+        forget_share_token (old_link);
+      else
+        g_variant_builder_add (&builder, "(ss)", old_link, old_title);
     }
 
   {
@@ -325,6 +340,7 @@ pairpad_application_remove_recent_room (PairpadApplication *self,
       else
         g_variant_builder_add (&builder, "(ss)", old_link, old_title);
     }
+  forget_share_token (link);
 
   if (found)
     g_settings_set_value (self->settings, "recent-rooms", g_variant_builder_end (&builder));

@@ -17,7 +17,12 @@
 /* PairpadConnection owns the SoupSession and the current WebSocket, and
  * feeds frames both ways between them and the PpClientSession. It knows
  * nothing of editors: the session keeps unsent edits while we are away and
- * resends them after the next welcome (same seq, so exactly once). */
+ * resends them after the next welcome (same seq, so exactly once).
+ *
+ * Who we are goes with the upgrade request: a signed-in account's token
+ * as "Authorization: Bearer", which the daemon reads before the socket
+ * opens. What we may do in the room (an owner key, a share link) goes in
+ * hello.token, which is the session's business. */
 
 /* A welcome carries the whole document: up to 16 Mi code points, each up to
  * 6 bytes once JSON-escaped (\u0001), so the largest room still opens. */
@@ -35,6 +40,7 @@ struct _PairpadConnection
   SoupWebsocketConnection *ws;
   GCancellable            *cancellable;
   char                    *ws_url;
+  char                    *bearer;    /* (nullable) an account's app token, for the upgrade */
   guint                    retry_source;
 
   PairpadConnectionState   state;
@@ -247,6 +253,13 @@ connect_now (PairpadConnection *self)
       return;
     }
 
+  if (self->bearer != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", self->bearer, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+
   g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), NULL);
   set_state (self, PAIRPAD_CONNECTION_CONNECTING);
   soup_session_websocket_connect_async (self->soup, msg, NULL, (char **) protocols,
@@ -277,6 +290,7 @@ pairpad_connection_finalize (GObject *object)
   PairpadConnection *self = (PairpadConnection *)object;
 
   g_clear_pointer (&self->ws_url, g_free);
+  g_clear_pointer (&self->bearer, g_free);
 
   G_OBJECT_CLASS (pairpad_connection_parent_class)->finalize (object);
 }
@@ -351,6 +365,21 @@ pairpad_connection_start (PairpadConnection *self)
   g_return_if_fail (PAIRPAD_IS_CONNECTION (self));
 
   connect_now (self);
+}
+
+/* @token (nullable): an account's app token, sent from the next
+ * connection on; pairpad_connection_reconnect() to be someone else now. */
+void
+pairpad_connection_set_bearer (PairpadConnection *self,
+                               const char        *token)
+{
+  g_return_if_fail (PAIRPAD_IS_CONNECTION (self));
+
+  if (g_strcmp0 (token, self->bearer) == 0)
+    return;
+
+  g_free (self->bearer);
+  self->bearer = g_strdup (token);
 }
 
 /* Skips the wait, for the "Retry" button and network changes. */

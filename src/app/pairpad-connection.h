@@ -27,6 +27,8 @@ G_DECLARE_FINAL_TYPE (PairpadConnection, pairpad_connection, PAIRPAD, CONNECTION
 
 PairpadConnection      *pairpad_connection_new             (PpClientSession   *session,
                                                             const char        *ws_url);
+void                    pairpad_connection_set_bearer      (PairpadConnection *self,
+                                                            const char        *token);
 void                    pairpad_connection_start           (PairpadConnection *self);
 void                    pairpad_connection_retry_now       (PairpadConnection *self);
 void                    pairpad_connection_reconnect       (PairpadConnection *self);

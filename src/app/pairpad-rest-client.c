@@ -16,7 +16,7 @@
 #include "pairpad-rest-client.h"
 
 /* PairpadRestClient owns one SoupSession for the app's REST calls (new
- * rooms, the owner's access settings); the WebSocket has its own, in
+ * rooms, the owner's access settings, accounts); the WebSocket has its own, in
  * PairpadConnection. Errors carry text for people, in their language: the
  * daemon's own messages are English and for developers, so only the HTTP
  * status decides what is said. It never logs a bearer token. */
@@ -52,7 +52,21 @@ set_status_error (GError **error,
                            _("This room does not exist any more"));
       break;
 
+    case SOUP_STATUS_BAD_REQUEST:
+      g_set_error_literal (error, PAIRPAD_REST_ERROR, PAIRPAD_REST_ERROR_INVALID,
+                           _("The server did not accept what was sent"));
+      break;
+
+    case SOUP_STATUS_CONFLICT:
+      g_set_error_literal (error, PAIRPAD_REST_ERROR, PAIRPAD_REST_ERROR_CONFLICT,
+                           _("The server already has something by that name"));
+      break;
+
     case 429: /* Too Many Requests: libsoup 3.2 has no name for it */
+      g_set_error_literal (error, PAIRPAD_REST_ERROR, PAIRPAD_REST_ERROR_RATE_LIMITED,
+                           _("Too many requests: wait a minute, then try again"));
+      break;
+
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
       g_set_error_literal (error, PAIRPAD_REST_ERROR, PAIRPAD_REST_ERROR_BUSY,
                            _("The server is busy: try again in a moment"));

@@ -18,8 +18,11 @@ typedef enum
   PAIRPAD_REST_ERROR_UNREACHABLE,  /* no answer at all */
   PAIRPAD_REST_ERROR_NOT_ALLOWED,  /* 401, 403: the key or token was not accepted */
   PAIRPAD_REST_ERROR_NOT_FOUND,    /* 404: no such room (any more) */
-  PAIRPAD_REST_ERROR_BUSY,         /* 429, 503: try again later */
+  PAIRPAD_REST_ERROR_BUSY,         /* 503: try again later */
   PAIRPAD_REST_ERROR_BAD_ANSWER,   /* 2xx, but not JSON */
+  PAIRPAD_REST_ERROR_INVALID,      /* 400: the server refused what was sent */
+  PAIRPAD_REST_ERROR_CONFLICT,     /* 409: say, a name that is taken */
+  PAIRPAD_REST_ERROR_RATE_LIMITED, /* 429: too many requests; wait a minute */
 } PairpadRestError;
 
 #define PAIRPAD_TYPE_REST_CLIENT (pairpad_rest_client_get_type ())

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <pairpad.h>
 
+#include "pairpad-accounts.h"
 #include "pairpad-application.h"
 #include "pairpad-buffer-binding.h"
 #include "pairpad-connection.h"
@@ -19,9 +20,9 @@
 #include "pairpad-languages.h"
 #include "pairpad-link.h"
 #include "pairpad-overview-ruler.h"
-#include "pairpad-owner-keys.h"
 #include "pairpad-rest-client.h"
 #include "pairpad-room-view.h"
+#include "pairpad-secrets.h"
 #include "pairpad-share-dialog.h"
 #include "pairpad-source-view.h"
 
@@ -33,12 +34,20 @@
  * shows, moving with every presence and edit, until we click, type or
  * scroll. What we see goes out with our presence so others can follow us.
  *
- * Access: the session presents the room's owner key when PairpadOwnerKeys
+ * Access: the session presents the room's owner key when PairpadSecrets
  * has it (this app made the room), else the share link's token it was
- * opened with, else nothing. The daemon answers with our role; the editor
- * and the room's settings are read-only while the session may not edit,
- * and the owner gets the share dialog. A refusal (a turned-off link, a
- * deleted room) ends the connection for good and says why. */
+ * opened with, else the one it was last opened with (kept in PairpadSecrets
+ * beside the room's entry in Recent Rooms, since the link there has none),
+ * else nothing. The daemon answers with our role; the editor and the
+ * room's settings are read-only while the session may not edit, and the
+ * owner gets the share dialog. A refusal (a turned-off link, a deleted
+ * room) ends the connection for good and says why.
+ *
+ * Identity: where we signed in to the server (PairpadAccounts), the
+ * WebSocket upgrade carries the account's token, and the daemon shows us to
+ * everyone under the account's name, marked verified, as it does for the
+ * others who signed in. Signing in or out while the room is open joins
+ * again as the new self. */
 
 #define VIEW_SEND_DELAY_MS 100
 
@@ -58,6 +67,8 @@ struct _PairpadRoomView
   char                 *link;
   char                 *share_token;  /* (nullable) the share link's we were opened with */
   char                 *owner_key;    /* (nullable) this app made the room */
+  char                 *account_token; /* (nullable) signed in to the server: sent on connecting */
+  char                 *account;      /* (nullable) the name the server knows that token by */
   char                 *refusal;      /* (nullable) why the daemon refused us, for people */
   GSettings            *settings;
   char                 *test_text_file;
@@ -92,9 +103,10 @@ struct _PairpadRoomView
   /* Flags */
   gboolean              updating_language;
   gboolean              was_online;
-  gboolean              started;        /* the owner key lookup is done, the connection runs */
+  gboolean              started;        /* keys and tokens looked up, the connection runs */
   gboolean              joined;         /* a welcome came, at least once */
   gboolean              refused_edits;  /* a forbidden error came while we were in */
+  gboolean              share_token_kept; /* @share_token is the one in PairpadSecrets */
 };
 
 G_DEFINE_FINAL_TYPE (PairpadRoomView, pairpad_room_view, GTK_TYPE_WIDGET)
@@ -213,9 +225,11 @@ role_label (PpRole role)
     }
 }
 
+/* @verified_name: (nullable): the account's name the daemon vouches for */
 static GtkWidget *
 person_row_new (const char *color,
                 const char *name,
+                const char *verified_name,
                 PpRole      role,
                 const char *follow_status)
 {
@@ -241,6 +255,20 @@ person_row_new (const char *color,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), label);
+  /* A name that is an account's, not one anybody could type. */
+  if (verified_name != NULL)
+    {
+      GtkWidget *check = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      /* TRANSLATORS: the tooltip of a person's "verified" mark; %s is an account's name */
+      g_autofree char *tooltip = g_strdup_printf (_("Signed in as %s"), verified_name);
+
+      gtk_widget_set_tooltip_text (check, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+      gtk_widget_add_css_class (check, "accent");
+      gtk_widget_add_css_class (check, "verified");
+      gtk_box_append (GTK_BOX (box), check);
+    }
   /* Viewers carry an eye, as in the banner a viewer sees. */
   if (role == PP_ROLE_VIEWER)
     {
@@ -342,8 +370,8 @@ update_people (PairpadRoomView *self)
       g_autofree char *status = dup_follows_label (self, user);
       g_autofree char *tooltip = NULL;
 
-      row = person_row_new (user->color, user->name, user->role,
-                            followed ? _("following") : status);
+      row = person_row_new (user->color, user->name, user->verified ? user->name : NULL,
+                            user->role, followed ? _("following") : status);
       tooltip = followed ? g_strdup_printf (_("Stop following %s"), user->name)
                          : g_strdup_printf (_("Follow %s: your view moves with theirs"), user->name);
       gtk_widget_set_tooltip_text (row, tooltip);
@@ -352,11 +380,16 @@ update_people (PairpadRoomView *self)
       gtk_list_box_append (self->people_list, row);
     }
 
-  me = g_strdup_printf (_("%s (you)"), pp_client_session_get_name (self->session));
-  row = person_row_new (pp_client_session_get_color (self->session), me,
+  /* Signed in, the others see the account's name, whatever we chose. */
+  me = g_strdup_printf (_("%s (you)"), self->account != NULL
+                                       ? self->account
+                                       : pp_client_session_get_name (self->session));
+  row = person_row_new (pp_client_session_get_color (self->session), me, self->account,
                         self->joined ? pp_client_session_get_role (self->session) : PP_ROLE_EDITOR,
                         NULL);
-  gtk_widget_set_tooltip_text (row, _("Change your name and color"));
+  gtk_widget_set_tooltip_text (row, self->account != NULL
+                                    ? _("Change your color (others see your account’s name)")
+                                    : _("Change your name and color"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.preferences");
   gtk_list_box_append (self->people_list, row);
 
@@ -619,9 +652,13 @@ update_connection (PairpadRoomView *self)
       if (PAIRPAD_IS_APPLICATION (app))
         pairpad_application_remove_recent_room (PAIRPAD_APPLICATION (app), self->link);
       if (self->owner_key != NULL)
-        pairpad_owner_keys_forget_async (pairpad_owner_keys_get_default (), self->server,
-                                         self->room, NULL, NULL, NULL);
+        pairpad_secrets_forget_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
+                                      self->server, self->room, NULL, NULL, NULL);
+      if (self->share_token != NULL)
+        pairpad_secrets_forget_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_SHARE_TOKEN,
+                                      self->server, self->room, NULL, NULL, NULL);
       g_clear_pointer (&self->owner_key, g_free);
+      self->share_token_kept = FALSE;
     }
 
   update_access (self);
@@ -775,6 +812,16 @@ on_joined (PairpadRoomView *self)
     toast (self, _("Your last edits were not saved: you can no longer edit this room"));
   self->refused_edits = FALSE;
   g_clear_pointer (&self->refusal, g_free);
+
+  /* The share link let us in: kept for Recent Rooms, whose link has no
+   * token (and which keeps nothing when it is turned off). */
+  if (self->share_token != NULL && self->owner_key == NULL && !self->share_token_kept &&
+      g_settings_get_uint (self->settings, "max-recent-rooms") > 0)
+    {
+      pairpad_secrets_store_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_SHARE_TOKEN,
+                                   self->server, self->room, self->share_token, NULL, NULL, NULL);
+      self->share_token_kept = TRUE;
+    }
 
   update_people (self);
   update_connection (self);
@@ -1110,6 +1157,8 @@ pairpad_room_view_finalize (GObject *object)
   g_clear_pointer (&self->link, g_free);
   g_clear_pointer (&self->share_token, g_free);
   g_clear_pointer (&self->owner_key, g_free);
+  g_clear_pointer (&self->account_token, g_free);
+  g_clear_pointer (&self->account, g_free);
   g_clear_pointer (&self->refusal, g_free);
   g_clear_pointer (&self->test_text_file, g_free);
 
@@ -1253,6 +1302,110 @@ pairpad_room_view_init (PairpadRoomView *self)
 }
 
 static void
+on_account (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  g_autofree char *user = NULL;
+  PairpadAuthMode mode;
+
+  /* No answer: we are whoever the room shows, unverified as far as we know. */
+  if (!pairpad_accounts_query_finish (PAIRPAD_ACCOUNTS (source), result, &mode, NULL, &user, NULL))
+    return;
+
+  g_free (self->account);
+  self->account = self->account_token != NULL && mode == PAIRPAD_AUTH_MODE_ACCOUNTS
+                  ? g_steal_pointer (&user) : NULL;
+  update_people (self);
+}
+
+/* Which name the token goes by on the server, for our own row. */
+static void
+query_account (PairpadRoomView *self)
+{
+  g_clear_pointer (&self->account, g_free);
+  if (self->account_token != NULL)
+    pairpad_accounts_query_async (pairpad_accounts_get_default (), self->server, self->cancellable,
+                                  on_account, g_object_ref (self));
+  update_people (self);
+}
+
+static void
+on_account_token (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gboolean changed;
+
+  token = pairpad_accounts_lookup_token_finish (PAIRPAD_ACCOUNTS (source), result, &error);
+  if (error != NULL)
+    return;
+
+  changed = g_strcmp0 (token, self->account_token) != 0;
+  g_free (self->account_token);
+  self->account_token = g_steal_pointer (&token);
+  pairpad_connection_set_bearer (self->connection, self->account_token);
+
+  if (!self->started)
+    {
+      /* The owner key wins: it grants everything a link could. */
+      pp_client_session_set_token (self->session,
+                                   self->owner_key != NULL ? self->owner_key : self->share_token);
+      self->started = TRUE;
+      pairpad_connection_start (self->connection);
+      query_account (self);
+    }
+  else if (changed)
+    {
+      /* Signed in or out meanwhile: join again as who we are now. */
+      pairpad_connection_reconnect (self->connection);
+      query_account (self);
+    }
+}
+
+static void
+lookup_account_token (PairpadRoomView *self)
+{
+  pairpad_accounts_lookup_token_async (pairpad_accounts_get_default (), self->server,
+                                       self->cancellable, on_account_token, g_object_ref (self));
+}
+
+/* Someone signed in or out of the room's server, in any window. */
+static void
+on_accounts_changed (PairpadRoomView *self,
+                     const char      *server)
+{
+  if (self->started && g_strcmp0 (server, self->server) == 0)
+    lookup_account_token (self);
+}
+
+static void
+on_kept_share_token (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(PairpadRoomView) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &error);
+  if (error != NULL)
+    return;
+
+  /* A link pasted meanwhile is newer. */
+  if (self->share_token == NULL && token != NULL)
+    {
+      self->share_token = g_steal_pointer (&token);
+      self->share_token_kept = TRUE;
+    }
+  lookup_account_token (self);
+}
+
+static void
 on_owner_key (GObject      *source,
               GAsyncResult *result,
               gpointer      data)
@@ -1260,19 +1413,25 @@ on_owner_key (GObject      *source,
   g_autoptr(PairpadRoomView) self = data;
   g_autoptr(GError) error = NULL;
 
-  self->owner_key = pairpad_owner_keys_lookup_finish (PAIRPAD_OWNER_KEYS (source), result, &error);
+  self->owner_key = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &error);
   if (error != NULL)
     return;
 
-  /* The owner key wins: it grants everything a link could. */
-  pp_client_session_set_token (self->session,
-                               self->owner_key != NULL ? self->owner_key : self->share_token);
-  self->started = TRUE;
-  pairpad_connection_start (self->connection);
+  /* Opened without a link's token (from Recent Rooms, say): the one it
+   * was last opened with, if any. */
+  if (self->owner_key == NULL && self->share_token == NULL)
+    {
+      pairpad_secrets_lookup_async (PAIRPAD_SECRETS (source), PAIRPAD_SECRET_SHARE_TOKEN,
+                                    self->server, self->room, self->cancellable,
+                                    on_kept_share_token, g_object_ref (self));
+      return;
+    }
+
+  lookup_account_token (self);
 }
 
 /* @token (nullable): a share link's, presented unless the owner key is
- * found in PairpadOwnerKeys. */
+ * found in PairpadSecrets. */
 PairpadRoomView *
 pairpad_room_view_new (const char *server,
                        const char *room,
@@ -1338,6 +1497,8 @@ pairpad_room_view_new (const char *server,
                            G_CALLBACK (on_identity_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::user-color",
                            G_CALLBACK (on_identity_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pairpad_accounts_get_default (), "changed",
+                           G_CALLBACK (on_accounts_changed), self, G_CONNECT_SWAPPED);
 
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->source_view));
   g_signal_connect_object (vadjustment, "value-changed",
@@ -1350,8 +1511,8 @@ pairpad_room_view_new (const char *server,
   update_people (self);
   update_undo_actions (self);
   update_connection (self);
-  pairpad_owner_keys_lookup_async (pairpad_owner_keys_get_default (), server, room,
-                                   self->cancellable, on_owner_key, g_object_ref (self));
+  pairpad_secrets_lookup_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY, server,
+                                room, self->cancellable, on_owner_key, g_object_ref (self));
   if (self->test_text_file != NULL)
     on_buffer_changed (self);
 
@@ -1414,6 +1575,7 @@ pairpad_room_view_set_share_token (PairpadRoomView *self,
 
   g_free (self->share_token);
   self->share_token = g_strdup (token);
+  self->share_token_kept = FALSE;
   if (!self->started || self->owner_key != NULL)
     return;
 

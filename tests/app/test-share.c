@@ -16,9 +16,9 @@
 #include "keyring-fallback.h"
 #include "pairpad-application.h"
 #include "pairpad-link.h"
-#include "pairpad-owner-keys.h"
 #include "pairpad-room-view.h"
 #include "pairpad-screenshot.h"
+#include "pairpad-secrets.h"
 #include "pairpad-share-dialog.h"
 #include "pairpad-start-view.h"
 
@@ -205,7 +205,7 @@ on_forgotten (GObject      *source,
               GAsyncResult *result,
               gpointer      data)
 {
-  pairpad_owner_keys_forget_finish (PAIRPAD_OWNER_KEYS (source), result, NULL);
+  pairpad_secrets_forget_finish (PAIRPAD_SECRETS (source), result, NULL);
   *(gboolean *) data = TRUE;
 }
 
@@ -216,8 +216,8 @@ forget_owner_key (Fixture *f)
 {
   gboolean done = FALSE;
 
-  pairpad_owner_keys_forget_async (pairpad_owner_keys_get_default (), f->daemon->base_url, f->room,
-                                   NULL, on_forgotten, &done);
+  pairpad_secrets_forget_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
+                                f->daemon->base_url, f->room, NULL, on_forgotten, &done);
   PP_TEST_WAIT (done, 10000);
 }
 
@@ -535,7 +535,7 @@ on_looked_up (GObject      *source,
 {
   char **key = data;
 
-  *key = pairpad_owner_keys_lookup_finish (PAIRPAD_OWNER_KEYS (source), result, NULL);
+  *key = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, NULL);
   if (*key == NULL)
     *key = g_strdup ("");
 }
@@ -545,7 +545,7 @@ on_stored (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
 {
-  pairpad_owner_keys_store_finish (PAIRPAD_OWNER_KEYS (source), result, NULL);
+  pairpad_secrets_store_finish (PAIRPAD_SECRETS (source), result, NULL);
   *(gboolean *) data = TRUE;
 }
 
@@ -555,8 +555,8 @@ lookup_owner_key (Fixture *f)
 {
   char *key = NULL;
 
-  pairpad_owner_keys_lookup_async (pairpad_owner_keys_get_default (), f->daemon->base_url, f->room,
-                                   NULL, on_looked_up, &key);
+  pairpad_secrets_lookup_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
+                                f->daemon->base_url, f->room, NULL, on_looked_up, &key);
   PP_TEST_WAIT (key != NULL, 10000);
 
   return key;
@@ -588,8 +588,8 @@ test_delete_room (Fixture       *f,
   PP_TEST_WAIT (is_in (guest), 10000);
   g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_EDITOR);
   /* Back with the owner's app, which is this process. */
-  pairpad_owner_keys_store_async (pairpad_owner_keys_get_default (), f->daemon->base_url, f->room,
-                                  key, NULL, on_stored, &stored);
+  pairpad_secrets_store_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
+                               f->daemon->base_url, f->room, key, NULL, on_stored, &stored);
   PP_TEST_WAIT (stored, 10000);
 
   /* Cancelling deletes nothing. */
@@ -609,6 +609,114 @@ test_delete_room (Fixture       *f,
   g_assert_cmpuint (status, ==, 404);
   after = lookup_owner_key (f);
   g_assert_cmpstr (after, ==, "");
+}
+
+static void
+on_share_token_looked_up (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      data)
+{
+  char **token = data;
+
+  *token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, NULL);
+  if (*token == NULL)
+    *token = g_strdup ("");
+}
+
+/* The share link's token a fresh start of the app finds for the room, ""
+ * when there is none. */
+static char *
+dup_kept_share_token (Fixture *f)
+{
+  g_autoptr(PairpadSecrets) next_run = pairpad_secrets_new ();
+  char *token = NULL;
+
+  pairpad_secrets_lookup_async (next_run, PAIRPAD_SECRET_SHARE_TOKEN, f->daemon->base_url,
+                                f->room, NULL, on_share_token_looked_up, &token);
+  PP_TEST_WAIT (token != NULL, 10000);
+
+  return token;
+}
+
+/* A private room joined with a share link opens again from Recent Rooms,
+ * whose link has no token: the app kept the link's token, in the keyring
+ * rather than in the settings, and presents it. */
+static void
+test_recent_room_keeps_link (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PairpadApplication) app = pairpad_application_new ();
+  g_autoptr(GVariant) recent = NULL;
+  g_autofree char *recent_text = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *room_link = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *token = NULL;
+  g_auto(GStrv) opened = NULL;
+  GtkWidget *dialog, *entry, *row;
+  PairpadRoomView *holder, *again, *without;
+
+  if (f->daemon == NULL)
+    return;
+
+  dialog = open_share_dialog (f);
+  set_general_access (dialog, PP_GENERAL_ACCESS_RESTRICTED);
+  g_assert_true (gtk_widget_activate_action (dialog, "share.create-link", "s", "edit"));
+  PP_TEST_WAIT ((entry = find_widget (dialog, GTK_TYPE_ENTRY, "#token=")) != NULL, 10000);
+  link = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  token = g_strdup (strstr (link, "#token=") + strlen ("#token="));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  forget_owner_key (f);
+
+  /* Someone else's app joins with the link, then closes the room. */
+  holder = open_link (f, link);
+  PP_TEST_WAIT (is_in (holder), 10000);
+  g_assert_cmpint (pp_client_session_get_role (session_of (holder)), ==, PP_ROLE_EDITOR);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (holder))));
+
+  /* The settings list the room by its plain link; the token is elsewhere. */
+  room_link = pairpad_link_build (f->daemon->base_url, f->room);
+  recent = g_settings_get_value (f->settings, "recent-rooms");
+  recent_text = g_variant_print (recent, FALSE);
+  g_assert_nonnull (strstr (recent_text, room_link));
+  g_assert_null (strstr (recent_text, token));
+  /* And there for the next start of the app, once the keyring has it. */
+  if (keyring_is_available ())
+    {
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      while (g_strcmp0 (kept = dup_kept_share_token (f), token) != 0 &&
+             g_get_monotonic_time () < deadline)
+        g_clear_pointer (&kept, g_free);
+      g_assert_cmpstr (kept, ==, token);
+    }
+  else
+    g_test_message ("no Secret Service: the link is kept as long as the app runs");
+
+  /* Opened from Recent Rooms: in again, as the link's editor. */
+  PP_TEST_WAIT ((row = find_widget (f->start_view, ADW_TYPE_ACTION_ROW, "Untitled Room")) != NULL,
+                5000);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  g_assert_cmpuint (f->opened->len, ==, 3);
+  opened = g_strsplit (g_ptr_array_index (f->opened, 2), " ", 3);
+  g_assert_cmpstr (opened[1], ==, f->room);
+  g_assert_cmpstr (opened[2], ==, "-");
+  again = open_room (f, NULL);
+  PP_TEST_WAIT (is_in (again), 10000);
+  g_assert_cmpint (pp_client_session_get_role (session_of (again)), ==, PP_ROLE_EDITOR);
+  g_assert_true (is_editable (again));
+
+  /* It was the kept token that let it in: without it, the door is shut. */
+  {
+    gboolean done = FALSE;
+
+    pairpad_secrets_forget_async (pairpad_secrets_get_default (), PAIRPAD_SECRET_SHARE_TOKEN,
+                                  f->daemon->base_url, f->room, NULL, on_forgotten, &done);
+    PP_TEST_WAIT (done, 10000);
+  }
+  without = open_room (f, NULL);
+  PP_TEST_WAIT (shows (without, "This room is private"), 10000);
+  g_assert_false (is_in (without));
 }
 
 int
@@ -640,6 +748,8 @@ main (int   argc,
               fixture_setup, test_new_link_disconnects, fixture_teardown);
   g_test_add ("/pairpad/share/delete-room", Fixture, NULL,
               fixture_setup, test_delete_room, fixture_teardown);
+  g_test_add ("/pairpad/share/recent-room-keeps-link", Fixture, NULL,
+              fixture_setup, test_recent_room_keeps_link, fixture_teardown);
 
   return g_test_run ();
 }

@@ -138,6 +138,49 @@ test_create (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A daemon where everyone picks a name (--auth none, the default): the page
+ * says nothing of accounts, and anyone makes rooms. */
+static void
+test_no_accounts (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *create, *row;
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  if (f->daemon == NULL)
+    return;
+
+  /* Time for the page to ask the daemon, which answers at once. */
+  PP_TEST_WAIT (g_get_monotonic_time () > until, 2000);
+  g_assert_false (gtk_widget_get_mapped (find_button (f->view, "start.sign-in")));
+  g_assert_false (gtk_widget_get_mapped (find_button (f->view, "start.sign-out")));
+  row = find_row (f->view, "Not signed in");
+  g_assert_true (row == NULL || !gtk_widget_get_mapped (row));
+  create = find_button (f->view, "start.create");
+  g_assert_true (gtk_widget_get_mapped (create) && gtk_widget_is_sensitive (create));
+}
+
 static void
 test_create_unreachable (Fixture       *f,
                          gconstpointer  data)
@@ -255,6 +298,8 @@ main (int   argc,
 
   g_test_add ("/pairpad/start-view/create", Fixture, NULL,
               fixture_setup, test_create, fixture_teardown);
+  g_test_add ("/pairpad/start-view/no-accounts", Fixture, NULL,
+              fixture_setup, test_no_accounts, fixture_teardown);
   g_test_add ("/pairpad/start-view/create-unreachable", Fixture, NULL,
               fixture_setup, test_create_unreachable, fixture_teardown);
   g_test_add ("/pairpad/start-view/join-by-link", Fixture, NULL,

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # with-test-keyring.sh: runs an app test on a private D-Bus session bus that
 # has its own GNOME Keyring, unlocked, in a throwaway directory: the owner
-# keys the app keeps during the tests never reach the keyring of whoever
-# runs them. Without dbus-run-session or gnome-keyring-daemon the test runs
-# with no session bus at all, and the app keeps owner keys in memory.
+# keys, share links and sign-ins the app keeps during the tests never reach
+# the keyring of whoever runs them. Without dbus-run-session or
+# gnome-keyring-daemon the test runs with no session bus at all, and the
+# app keeps them in memory.
 # Usage: with-test-keyring.sh PROGRAM [ARGS...]
 set -u
 
