@@ -1239,13 +1239,9 @@ ppd_room_collect_commit (PpdRoom        *self,
   info.updated_at = self->updated_at;
   ppd_commit_batch_set_room (batch, &info);
 
-  /* A snapshot rewrites the whole text, inside the commit that acks wait
-   * for: at least one op per KiB of text keeps that under 1 KiB per op,
-   * so a 10 MiB room is not rewritten every 1000 keystrokes. Loading
-   * replays the ops since the snapshot, a few ms for 10,000. */
-  if (self->version - self->snapshot_queued >=
-      MAX ((gint64) self->config->snapshot_interval,
-           (gint64) (pp_document_get_length (self->document) / 1024)))
+  if (ppd_store_snapshot_is_due (self->config->snapshot_interval,
+                                 self->version - self->snapshot_queued,
+                                 pp_document_get_length (self->document)))
     {
       ppd_commit_batch_add_snapshot (batch, self->id, self->version,
                                      pp_document_dup_text (self->document));

@@ -183,6 +183,19 @@ static const char *sql_ping = "SELECT 1";
 
 /* Data structures */
 
+/* A snapshot rewrites the whole text, inside the commit that acks wait
+ * for: at least one op per KiB of text keeps that under 1 KiB per op, so a
+ * 10 MiB room is not rewritten every 1000 keystrokes. Reading a version, or
+ * loading a room, replays the ops since the snapshot before it: at most
+ * max(interval, length / 1024) of them. */
+gboolean
+ppd_store_snapshot_is_due (guint  interval,
+                           gint64 ops_since,
+                           gsize  length)
+{
+  return ops_since >= MAX ((gint64) interval, (gint64) (length / 1024));
+}
+
 void
 ppd_room_info_clear (PpdRoomInfo *info)
 {

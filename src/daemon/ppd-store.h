@@ -88,6 +88,10 @@ void             ppd_commit_batch_add_snapshot  (PpdCommitBatch    *batch,
                                                  gint64             version,
                                                  char              *text);
 
+gboolean         ppd_store_snapshot_is_due      (guint              interval,
+                                                 gint64             ops_since,
+                                                 gsize              length);
+
 PpdStore        *ppd_store_new                  (const char        *url,
                                                  GError           **error);
 const char      *ppd_store_get_provider_name    (PpdStore          *self);
