@@ -10,6 +10,7 @@
 #include "pp-error.h"
 #include "pp-access.h"
 #include "pp-text-op.h"
+#include "pp-blame.h"
 #include "pp-rope.h"
 #include "pp-document.h"
 #include "pp-protocol.h"
