@@ -91,35 +91,6 @@ is_session_token (const char *token)
          strlen (token) <= 512;
 }
 
-/* (nullable): a string member of @node, an object from the network. */
-static const char *
-get_string_member (JsonNode   *node,
-                   const char *name)
-{
-  JsonNode *member;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  member = json_object_get_member (json_node_get_object (node), name);
-  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
-      json_node_get_value_type (member) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (member);
-}
-
-static JsonNode *
-new_credentials_body (Call *call)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-
-  json_object_set_string_member (object, "name", call->name);
-  json_object_set_string_member (object, "password", call->password);
-
-  return json_node_init_object (json_node_alloc (), object);
-}
-
 /* The REST client's error, said for signing in or out. */
 static GError *
 new_error (const GError *rest_error,
@@ -173,12 +144,94 @@ emit_changed (PairpadAccounts *self,
   g_signal_emit (self, signals[CHANGED], 0, server);
 }
 
-/* Query: the token, then GET /api/v1/auth with it */
+/* Each operation is one task with a Call for @server. */
+static GTask *
+new_call_task (PairpadAccounts     *self,
+               const char          *server,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call_new (server), (GDestroyNotify) call_free);
+
+  return task;
+}
+
+/* Takes ownership of @task. */
+static void
+send_request (GTask               *task,
+              const char          *method,
+              const char          *path,
+              JsonNode            *body,
+              const char          *bearer,
+              GAsyncReadyCallback  callback)
+{
+  PairpadAccounts *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  pairpad_rest_client_request_async (self->rest, call->server, method, path, body, bearer,
+                                     g_task_get_cancellable (task), callback, task);
+}
+
+/* POST {"name", "password"} to @path; takes ownership of @task. */
+static void
+send_credentials (GTask               *task,
+                  const char          *path,
+                  GAsyncReadyCallback  callback)
+{
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_object_set_string_member (object, "name", call->name);
+  json_object_set_string_member (object, "password", call->password);
+  body = json_node_init_object (json_node_alloc (), object);
+  send_request (task, "POST", path, body, NULL, callback);
+}
+
+/* The app token we hold for the call's server; takes ownership of @task,
+ * and @callback calls take_token(). */
+static void
+look_up_token (GTask               *task,
+               GAsyncReadyCallback  callback)
+{
+  PairpadAccounts *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  pairpad_secrets_lookup_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, call->server, NULL,
+                                g_task_get_cancellable (task), callback, task);
+}
+
+/* Into call->token, NULL unless it is one; FALSE (and @task returned)
+ * when the lookup was cancelled. */
+static gboolean
+take_token (GTask        *task,
+            GAsyncResult *result)
+{
+  PairpadAccounts *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  call->token = pairpad_secrets_lookup_finish (self->secrets, result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  if (!is_session_token (call->token))
+    g_clear_pointer (&call->token, g_free);
+
+  return TRUE;
+}
 
 static void
-on_dead_token_forgotten (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      data)
+on_token_forgotten (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
 {
   g_autoptr(GTask) task = data;
   PairpadAccounts *self = g_task_get_source_object (task);
@@ -188,6 +241,20 @@ on_dead_token_forgotten (GObject      *source,
   emit_changed (self, call->server);
   g_task_return_boolean (task, TRUE);
 }
+
+/* Not cancellable: the token opens nothing any more, whoever still waits.
+ * Takes ownership of @task. */
+static void
+forget_token (GTask *task)
+{
+  PairpadAccounts *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  pairpad_secrets_forget_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, call->server, NULL,
+                                NULL, on_token_forgotten, task);
+}
+
+/* Query: the token, then GET /api/v1/auth with it */
 
 /* The server knows nothing of the token we hold (it expired, or was ended
  * from elsewhere): forgotten, unless a sign-in replaced it meanwhile. */
@@ -207,9 +274,7 @@ on_dead_token_checked (GObject      *source,
     }
 
   g_debug ("the app token for %s no longer signs in: forgotten", call->server);
-  pairpad_secrets_forget_async (PAIRPAD_SECRETS (source), PAIRPAD_SECRET_ACCOUNT_TOKEN,
-                                call->server, NULL, NULL, on_dead_token_forgotten,
-                                g_steal_pointer (&task));
+  forget_token (g_steal_pointer (&task));
 }
 
 static void
@@ -223,7 +288,7 @@ on_auth_answer (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char *mode;
-  JsonNode *user = NULL;
+  JsonNode *user;
 
   root = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
   /* A daemon from before accounts: everyone picks a name. */
@@ -239,17 +304,17 @@ on_auth_answer (GObject      *source,
       return;
     }
 
-  mode = get_string_member (root, "mode");
+  mode = pairpad_rest_get_string (root, "mode");
   if (g_strcmp0 (mode, "accounts") == 0)
     call->mode = PAIRPAD_AUTH_MODE_ACCOUNTS;
   else if (g_strcmp0 (mode, "proxy-header") == 0)
     call->mode = PAIRPAD_AUTH_MODE_PROXY_HEADER;
   else
     call->mode = PAIRPAD_AUTH_MODE_NONE;
-  call->accounts_only = g_strcmp0 (get_string_member (root, "room_creation"), "accounts") == 0;
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    user = json_object_get_member (json_node_get_object (root), "user");
-  call->user = g_strdup (get_string_member (user, "name"));
+  call->accounts_only = g_strcmp0 (pairpad_rest_get_string (root, "room_creation"),
+                                   "accounts") == 0;
+  user = pairpad_rest_get_member (root, "user", JSON_TYPE_OBJECT);
+  call->user = g_strdup (pairpad_rest_get_string (user, "name"));
 
   if (call->mode == PAIRPAD_AUTH_MODE_ACCOUNTS && call->token != NULL && call->user == NULL)
     {
@@ -267,23 +332,11 @@ on_query_token (GObject      *source,
                 gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  PairpadAccounts *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
 
-  call->token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!is_session_token (call->token))
-    g_clear_pointer (&call->token, g_free);
-
-  pairpad_rest_client_request_async (self->rest, call->server, "GET", "/api/v1/auth", NULL,
-                                     call->token, cancellable, on_auth_answer,
-                                     g_steal_pointer (&task));
+  if (take_token (task, result))
+    send_request (g_steal_pointer (&task), "GET", "/api/v1/auth", NULL, call->token,
+                  on_auth_answer);
 }
 
 /* Sign-in: /signup for a new account, then /tokens */
@@ -328,8 +381,8 @@ on_token_answer (GObject      *source,
       return;
     }
 
-  name = get_string_member (root, "name");
-  token = get_string_member (root, "token");
+  name = pairpad_rest_get_string (root, "name");
+  token = pairpad_rest_get_string (root, "token");
   if (name == NULL || *name == '\0' || !is_session_token (token))
     {
       g_task_return_new_error (task, PAIRPAD_ACCOUNTS_ERROR, PAIRPAD_ACCOUNTS_ERROR_FAILED,
@@ -342,18 +395,6 @@ on_token_answer (GObject      *source,
   /* Kept whatever happens to the caller: the server made the token. */
   pairpad_secrets_store_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, call->server, NULL,
                                token, NULL, on_token_stored, g_steal_pointer (&task));
-}
-
-static void
-request_token (GTask *task)
-{
-  PairpadAccounts *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
-  g_autoptr(JsonNode) body = new_credentials_body (call);
-
-  pairpad_rest_client_request_async (self->rest, call->server, "POST", "/api/v1/auth/tokens",
-                                     body, NULL, g_task_get_cancellable (task), on_token_answer,
-                                     task);
 }
 
 static void
@@ -373,34 +414,10 @@ on_signed_up (GObject      *source,
       return;
     }
 
-  request_token (g_steal_pointer (&task));
+  send_credentials (g_steal_pointer (&task), "/api/v1/auth/tokens", on_token_answer);
 }
 
 /* Sign-out */
-
-static void
-on_token_forgotten (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  PairpadAccounts *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
-
-  pairpad_secrets_forget_finish (PAIRPAD_SECRETS (source), result, NULL);
-  emit_changed (self, call->server);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-forget_token (GTask *task)
-{
-  PairpadAccounts *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
-
-  pairpad_secrets_forget_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, call->server, NULL,
-                                NULL, on_token_forgotten, task);
-}
 
 static void
 on_token_ended (GObject      *source,
@@ -432,26 +449,30 @@ on_sign_out_token (GObject      *source,
                    gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  PairpadAccounts *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
 
-  call->token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!is_session_token (call->token))
-    {
-      forget_token (g_steal_pointer (&task));
-      return;
-    }
+  if (!take_token (task, result))
+    return;
 
-  pairpad_rest_client_request_async (self->rest, call->server, "DELETE",
-                                     "/api/v1/auth/tokens/current", NULL, call->token,
-                                     cancellable, on_token_ended, g_steal_pointer (&task));
+  if (call->token == NULL)
+    forget_token (g_steal_pointer (&task));
+  else
+    send_request (g_steal_pointer (&task), "DELETE", "/api/v1/auth/tokens/current", NULL,
+                  call->token, on_token_ended);
+}
+
+/* Lookup */
+
+static void
+on_token_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  Call *call = g_task_get_task_data (task);
+
+  if (take_token (task, result))
+    g_task_return_pointer (task, g_steal_pointer (&call->token), g_free);
 }
 
 static void
@@ -571,16 +592,12 @@ pairpad_accounts_query_async (PairpadAccounts     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (PAIRPAD_IS_ACCOUNTS (self));
   g_return_if_fail (server != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pairpad_accounts_query_async);
-  g_task_set_task_data (task, call_new (server), (GDestroyNotify) call_free);
-  pairpad_secrets_lookup_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, server, NULL,
-                                cancellable, on_query_token, g_steal_pointer (&task));
+  look_up_token (new_call_task (self, server, pairpad_accounts_query_async,
+                                cancellable, callback, user_data),
+                 on_query_token);
 }
 
 /* @mode: (out): how people are known there
@@ -612,22 +629,6 @@ pairpad_accounts_query_finish (PairpadAccounts  *self,
   return TRUE;
 }
 
-static void
-on_token_looked_up (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &error);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, is_session_token (token) ? g_steal_pointer (&token) : NULL,
-                           g_free);
-}
-
 /* The app token to send to @server, if we signed in there. */
 void
 pairpad_accounts_lookup_token_async (PairpadAccounts     *self,
@@ -636,15 +637,12 @@ pairpad_accounts_lookup_token_async (PairpadAccounts     *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (PAIRPAD_IS_ACCOUNTS (self));
   g_return_if_fail (server != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pairpad_accounts_lookup_token_async);
-  pairpad_secrets_lookup_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, server, NULL,
-                                cancellable, on_token_looked_up, g_steal_pointer (&task));
+  look_up_token (new_call_task (self, server, pairpad_accounts_lookup_token_async,
+                                cancellable, callback, user_data),
+                 on_token_looked_up);
 }
 
 /* Returns: (transfer full) (nullable): the token, NULL when not signed in
@@ -678,31 +676,23 @@ pairpad_accounts_sign_in_async (PairpadAccounts     *self,
   g_return_if_fail (PAIRPAD_IS_ACCOUNTS (self));
   g_return_if_fail (server != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pairpad_accounts_sign_in_async);
-
+  task = new_call_task (self, server, pairpad_accounts_sign_in_async,
+                        cancellable, callback, user_data);
   if (!pairpad_accounts_check_credentials (name, password, new_account, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  call = call_new (server);
+  call = g_task_get_task_data (task);
   call->name = g_strdup (name);
   call->password = g_strdup (password);
   call->new_account = new_account;
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   if (new_account)
-    {
-      g_autoptr(JsonNode) body = new_credentials_body (call);
-
-      pairpad_rest_client_request_async (self->rest, server, "POST", "/api/v1/auth/signup", body,
-                                         NULL, cancellable, on_signed_up, g_steal_pointer (&task));
-      return;
-    }
-
-  request_token (g_steal_pointer (&task));
+    send_credentials (g_steal_pointer (&task), "/api/v1/auth/signup", on_signed_up);
+  else
+    send_credentials (g_steal_pointer (&task), "/api/v1/auth/tokens", on_token_answer);
 }
 
 /* Returns: (transfer full): the account's name, as the server spells it */
@@ -725,16 +715,12 @@ pairpad_accounts_sign_out_async (PairpadAccounts     *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (PAIRPAD_IS_ACCOUNTS (self));
   g_return_if_fail (server != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pairpad_accounts_sign_out_async);
-  g_task_set_task_data (task, call_new (server), (GDestroyNotify) call_free);
-  pairpad_secrets_lookup_async (self->secrets, PAIRPAD_SECRET_ACCOUNT_TOKEN, server, NULL,
-                                cancellable, on_sign_out_token, g_steal_pointer (&task));
+  look_up_token (new_call_task (self, server, pairpad_accounts_sign_out_async,
+                                cancellable, callback, user_data),
+                 on_sign_out_token);
 }
 
 gboolean

@@ -232,3 +232,40 @@ pairpad_rest_client_request_finish (PairpadRestClient  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* Answers come from the network, so nothing may assume their shape.
+ * @node: (nullable): an answer, or a part of one
+ * @type: a value's GType (G_TYPE_STRING…), or JSON_TYPE_OBJECT
+ * Returns: (transfer none) (nullable): member @name of @node, when @node
+ *   is an object and the member is of @type */
+JsonNode *
+pairpad_rest_get_member (JsonNode   *node,
+                         const char *name,
+                         GType       type)
+{
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  member = json_object_get_member (json_node_get_object (node), name);
+  if (member == NULL)
+    return NULL;
+  if (type == JSON_TYPE_OBJECT)
+    return JSON_NODE_HOLDS_OBJECT (member) ? member : NULL;
+
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
+    return NULL;
+
+  return member;
+}
+
+/* Returns: (transfer none) (nullable): string member @name of @node */
+const char *
+pairpad_rest_get_string (JsonNode   *node,
+                         const char *name)
+{
+  JsonNode *member = pairpad_rest_get_member (node, name, G_TYPE_STRING);
+
+  return member != NULL ? json_node_get_string (member) : NULL;
+}

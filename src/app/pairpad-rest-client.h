@@ -44,4 +44,10 @@ JsonNode          *pairpad_rest_client_request_finish (PairpadRestClient    *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
+JsonNode          *pairpad_rest_get_member            (JsonNode             *node,
+                                                       const char           *name,
+                                                       GType                 type);
+const char        *pairpad_rest_get_string            (JsonNode             *node,
+                                                       const char           *name);
+
 G_END_DECLS

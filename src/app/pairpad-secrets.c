@@ -84,6 +84,16 @@ has_room (PairpadSecretKind kind)
   return kind != PAIRPAD_SECRET_ACCOUNT_TOKEN;
 }
 
+/* What every call must name: a kind, a server, and a room for a room's secret. */
+static gboolean
+is_valid_place (PairpadSecretKind  kind,
+                const char        *server,
+                const char        *room)
+{
+  return kind <= PAIRPAD_SECRET_ACCOUNT_TOKEN && server != NULL &&
+         (room != NULL || !has_room (kind));
+}
+
 /* The schema's attributes, to look the secret up by. libsecret keeps a
  * reference to the table while the call runs: it owns its values. */
 static GHashTable *
@@ -165,25 +175,36 @@ release_application (void)
     g_application_release (app);
 }
 
+/* The end of a store or a clear, which held the application: @error
+ * (owned, nullable) says whether the keyring did it. */
+static void
+return_keyring_result (GTask  *task,
+                       GError *error)
+{
+  PairpadSecrets *self = g_task_get_source_object (task);
+
+  release_application ();
+  if (error == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    keyring_failed (self, error);
+  g_task_return_error (task, error);
+}
+
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  PairpadSecrets *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  release_application ();
-  if (!secret_password_store_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        keyring_failed (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  secret_password_store_finish (result, &error);
+  return_keyring_result (task, error);
 }
 
 static void
@@ -223,20 +244,11 @@ on_cleared (GObject      *source,
             gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  PairpadSecrets *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  release_application ();
   /* FALSE without an error: there was nothing to clear. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        keyring_failed (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  secret_password_clear_finish (result, &error);
+  return_keyring_result (task, error);
 }
 
 static void
@@ -307,9 +319,8 @@ pairpad_secrets_store_async (PairpadSecrets      *self,
   g_autofree char *label = NULL;
 
   g_return_if_fail (PAIRPAD_IS_SECRETS (self));
-  g_return_if_fail (kind <= PAIRPAD_SECRET_ACCOUNT_TOKEN);
-  g_return_if_fail (server != NULL && secret != NULL);
-  g_return_if_fail (room != NULL || !has_room (kind));
+  g_return_if_fail (is_valid_place (kind, server, room));
+  g_return_if_fail (secret != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pairpad_secrets_store_async);
@@ -353,9 +364,7 @@ pairpad_secrets_lookup_async (PairpadSecrets      *self,
   const char *known;
 
   g_return_if_fail (PAIRPAD_IS_SECRETS (self));
-  g_return_if_fail (kind <= PAIRPAD_SECRET_ACCOUNT_TOKEN);
-  g_return_if_fail (server != NULL);
-  g_return_if_fail (room != NULL || !has_room (kind));
+  g_return_if_fail (is_valid_place (kind, server, room));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pairpad_secrets_lookup_async);
@@ -407,9 +416,7 @@ pairpad_secrets_forget_async (PairpadSecrets      *self,
   g_autofree char *id = NULL;
 
   g_return_if_fail (PAIRPAD_IS_SECRETS (self));
-  g_return_if_fail (kind <= PAIRPAD_SECRET_ACCOUNT_TOKEN);
-  g_return_if_fail (server != NULL);
-  g_return_if_fail (room != NULL || !has_room (kind));
+  g_return_if_fail (is_valid_place (kind, server, room));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pairpad_secrets_forget_async);

@@ -119,32 +119,14 @@ set_busy (PairpadShareDialog *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_page), !busy);
 }
 
-/* The member of @object of @type, or NULL: answers come from the network,
- * so nothing here may assume their shape. */
-static JsonNode *
-get_member (JsonObject *object,
-            const char *member,
-            GType       type)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL)
-    return NULL;
-  if (type == JSON_TYPE_OBJECT)
-    return JSON_NODE_HOLDS_OBJECT (node) ? node : NULL;
-
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type ? node : NULL;
-}
-
 /* {"access", "locked", "links": {"edit", "view"}}, as every answer has it. */
 static gboolean
 take_settings (PairpadShareDialog *self,
                JsonNode           *root)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonNode *access_node = get_member (object, "access", G_TYPE_STRING);
-  JsonNode *locked_node = get_member (object, "locked", G_TYPE_BOOLEAN);
-  JsonNode *links_node = get_member (object, "links", JSON_TYPE_OBJECT);
+  JsonNode *access_node = pairpad_rest_get_member (root, "access", G_TYPE_STRING);
+  JsonNode *locked_node = pairpad_rest_get_member (root, "locked", G_TYPE_BOOLEAN);
+  JsonNode *links_node = pairpad_rest_get_member (root, "links", JSON_TYPE_OBJECT);
   const char *tokens[PP_N_LINK_KINDS] = { NULL, NULL };
   PpGeneralAccess access;
 
@@ -156,7 +138,7 @@ take_settings (PairpadShareDialog *self,
     {
       JsonObject *links = json_node_get_object (links_node);
       const char *name = pp_link_kind_to_string (kind);
-      JsonNode *token = get_member (links, name, G_TYPE_STRING);
+      JsonNode *token = pairpad_rest_get_member (links_node, name, G_TYPE_STRING);
 
       /* A link that is off is null. */
       if (token == NULL && !(json_object_has_member (links, name) &&
@@ -179,6 +161,24 @@ take_settings (PairpadShareDialog *self,
   return TRUE;
 }
 
+/* The end of request(): FALSE when cancelled, and then the dialog is gone
+ * and must not be touched. Otherwise @node is the answer, or NULL with
+ * @error. */
+static gboolean
+request_finish (PairpadShareDialog  *self,
+                GObject             *source,
+                GAsyncResult        *result,
+                JsonNode           **node,
+                GError             **error)
+{
+  *node = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, error);
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+
+  set_busy (self, FALSE);
+  return TRUE;
+}
+
 static void
 on_settings (GObject      *source,
              GAsyncResult *result,
@@ -188,12 +188,9 @@ on_settings (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
-  node = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
-  /* Cancelled: the dialog is gone, do not touch it. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!request_finish (self, source, result, &node, &error))
     return;
 
-  set_busy (self, FALSE);
   if (node != NULL && !take_settings (self, node))
     g_set_error_literal (&error, PAIRPAD_REST_ERROR, PAIRPAD_REST_ERROR_BAD_ANSWER,
                          _("The server sent an answer Pairpad does not understand"));
@@ -307,13 +304,41 @@ copy_link_action (GtkWidget  *widget,
   toast (self, kind == PP_LINK_EDIT ? _("Edit link copied") : _("View link copied"));
 }
 
+/* POST makes a new link, DELETE turns it off; the answer is the settings. */
 static void
-make_link (PairpadShareDialog *self,
-           PpLinkKind          kind)
+request_link (PairpadShareDialog *self,
+              const char         *method,
+              PpLinkKind          kind)
 {
   g_autofree char *suffix = g_strdup_printf ("/links/%s", pp_link_kind_to_string (kind));
 
-  request (self, "POST", suffix, NULL, on_settings);
+  request (self, method, suffix, NULL, on_settings);
+}
+
+/* Asks first, for what cannot be undone: @callback gets the
+ * ::response, "cancel" or @response. */
+static AdwMessageDialog *
+present_question (PairpadShareDialog *self,
+                  const char         *heading,
+                  const char         *body,
+                  const char         *response,
+                  const char         *response_label,
+                  GCallback           callback)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    response, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", callback, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
 }
 
 static void
@@ -324,7 +349,7 @@ create_link_action (GtkWidget  *widget,
   PpLinkKind kind;
 
   if (get_kind (param, &kind))
-    make_link (PAIRPAD_SHARE_DIALOG (widget), kind);
+    request_link (PAIRPAD_SHARE_DIALOG (widget), "POST", kind);
 }
 
 static void
@@ -333,7 +358,7 @@ on_new_link_response (PairpadShareDialog *self,
                       AdwMessageDialog   *dialog)
 {
   if (g_strcmp0 (response, "replace") == 0)
-    make_link (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")));
+    request_link (self, "POST", GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")));
 }
 
 /* A new link shuts out everyone who has the old one: asked first. */
@@ -352,25 +377,16 @@ new_link_action (GtkWidget  *widget,
 
   if (self->links[kind] == NULL)
     {
-      make_link (self, kind);
+      request_link (self, "POST", kind);
       return;
     }
 
   heading = kind == PP_LINK_EDIT ? _("Replace the Edit Link?") : _("Replace the View Link?");
   body = _("The current link stops working at once, and everyone who joined with it is "
            "disconnected. Send the new link to those who should keep access.");
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "replace", _("_Replace Link"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "replace", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = present_question (self, heading, body, "replace", _("_Replace Link"),
+                             G_CALLBACK (on_new_link_response));
   g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_new_link_response), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -378,14 +394,10 @@ turn_off_link_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
-  g_autofree char *suffix = NULL;
   PpLinkKind kind;
 
-  if (!get_kind (param, &kind))
-    return;
-
-  suffix = g_strdup_printf ("/links/%s", pp_link_kind_to_string (kind));
-  request (PAIRPAD_SHARE_DIALOG (widget), "DELETE", suffix, NULL, on_settings);
+  if (get_kind (param, &kind))
+    request_link (PAIRPAD_SHARE_DIALOG (widget), "DELETE", kind);
 }
 
 static void
@@ -397,11 +409,9 @@ on_deleted (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
-  node = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!request_finish (self, source, result, &node, &error))
     return;
 
-  set_busy (self, FALSE);
   if (node == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not delete the room: %s"),
@@ -428,23 +438,10 @@ delete_room_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  PairpadShareDialog *self = PAIRPAD_SHARE_DIALOG (widget);
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Delete This Room?"),
-                                                       _("Everyone in it is disconnected, and its "
-                                                         "text is gone for good. This cannot be "
-                                                         "undone.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete Room"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_question (PAIRPAD_SHARE_DIALOG (widget), _("Delete This Room?"),
+                    _("Everyone in it is disconnected, and its text is gone for good. This "
+                      "cannot be undone."),
+                    "delete", _("_Delete Room"), G_CALLBACK (on_delete_response));
 }
 
 static void

@@ -343,8 +343,7 @@ on_created (GObject      *source,
   const char *server = ((CreateRequest *) g_task_get_task_data (task))->server;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  const char *id = NULL;
-  const char *owner_key = NULL;
+  const char *id, *owner_key;
 
   root = pairpad_rest_client_request_finish (PAIRPAD_REST_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -367,21 +366,8 @@ on_created (GObject      *source,
       return;
     }
 
-  /* From the network: members of any type, or none (json_node_get_string()
-   * is NULL for anything but a string). */
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *object = json_node_get_object (root);
-      JsonNode *node;
-
-      node = json_object_get_member (object, "id");
-      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-        id = json_node_get_string (node);
-      node = json_object_get_member (object, "owner_key");
-      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-        owner_key = json_node_get_string (node);
-    }
-
+  id = pairpad_rest_get_string (root, "id");
+  owner_key = pairpad_rest_get_string (root, "owner_key");
   if (!pairpad_link_room_is_valid (id))
     {
       toast (self, _("The server did not create a room"));

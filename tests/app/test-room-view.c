@@ -10,10 +10,9 @@
 #include <adwaita.h>
 #include <pairpad.h>
 
+#include "app-harness.h"
 #include "daemon-harness.h"
-#include "keyring-fallback.h"
 #include "pairpad-room-view.h"
-#include "pairpad-screenshot.h"
 
 /* Follow mode, the view we announce, remote carets that move with the
  * text, and a change of name: what the people popover and the editor
@@ -91,63 +90,6 @@ first_visible_line (Fixture *f)
   return gtk_text_iter_get_line (&iter);
 }
 
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Until the view has measured its lines: it does so in idles of a higher
- * priority than this one. */
-static void
-wait_for_layout (void)
-{
-  gboolean done = FALSE;
-
-  g_idle_add_full (G_PRIORITY_LOW, set_flag, &done, NULL);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Into $PAIRPAD_SCREENSHOTS, when set, to look at. */
-static void
-save_screenshot (Fixture    *f,
-                 const char *name)
-{
-  const char *dir = g_getenv ("PAIRPAD_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  /* Past the banners' 250 ms slide. */
-  {
-    gint64 until = g_get_monotonic_time () + 400 * 1000;
-
-    PP_TEST_WAIT (g_get_monotonic_time () > until, 1000);
-  }
-  wait_for_layout ();
-  /* The picture is the last frame drawn: draw one. */
-  {
-    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-    gboolean painted = FALSE;
-    gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
-
-    gtk_widget_queue_draw (GTK_WIDGET (f->window));
-    while (!painted)
-      g_main_context_iteration (NULL, TRUE);
-    g_signal_handler_disconnect (clock, id);
-  }
-  pairpad_screenshot_save (GTK_WIDGET (f->window), path, &error);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -163,11 +105,8 @@ fixture_setup (Fixture       *f,
     g_string_append_printf (text, "line %03u\n", i);
   f->room = pp_test_daemon_create_room (f->daemon, text->str);
 
-  f->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (f->window, 600, 400);
   f->view = pairpad_room_view_new (f->daemon->base_url, f->room, NULL);
-  gtk_window_set_child (f->window, GTK_WIDGET (f->view));
-  gtk_window_present (f->window);
+  f->window = pp_test_window_new (GTK_WIDGET (f->view), 600, 400);
 
   PP_TEST_WAIT (app_is_synced (f), 10000);
 
@@ -182,10 +121,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_pointer (&f->robot, pp_test_client_free);
-  if (f->window != NULL)
-    gtk_window_destroy (f->window);
-  f->window = NULL;
-  f->view = NULL;
+  pp_test_destroy_windows ();
   g_clear_pointer (&f->room, g_free);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
 }
@@ -228,7 +164,7 @@ scroll_to_line (Fixture *f,
       gtk_text_buffer_get_iter_at_line (get_buffer (f), &iter, line);
       gtk_text_view_get_line_yrange (view, &iter, &y, &height);
       gtk_adjustment_set_value (vadjustment, y + gtk_text_view_get_top_margin (view));
-      wait_for_layout ();
+      pp_test_wait_for_layout ();
     }
 }
 
@@ -278,7 +214,7 @@ test_remote_edits_keep_view (Fixture       *f,
                 pp_test_client_is_synced (f->robot) &&
                 pp_client_session_get_version (get_session (f)) ==
                 pp_client_session_get_version (f->robot->session), 10000);
-  wait_for_layout ();
+  pp_test_wait_for_layout ();
 
   /* Sixty lines came in above: without the view's anchor, line 140 would
    * be on top. GtkTextView measures lines it had only estimated as it
@@ -325,7 +261,7 @@ test_follow (Fixture       *f,
   for (guint i = 0; i < 50; i++)
     pp_test_client_insert (f->robot, 0, "new line\n");
   PP_TEST_WAIT (first_visible_line (f) == 350, 10000);
-  save_screenshot (f, "app-follow.png");
+  pp_test_save_screenshot (GTK_WIDGET (f->window), NULL, "app-follow.png");
 
   /* And it scrolls on its own. */
   view.anchor = line_offset (10);
@@ -376,7 +312,7 @@ test_remote_caret_follows_text (Fixture       *f,
 
   pp_client_session_set_selection (f->robot->session, &caret, 1);
   PP_TEST_WAIT (get_robot_caret (f, &before), 10000);
-  wait_for_layout ();
+  pp_test_wait_for_layout ();
   g_assert_true (get_robot_caret (f, &before));
   gtk_text_buffer_get_iter_at_line_offset (get_buffer (f), &iter, 3, 5);
   gtk_text_view_get_iter_location (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (f->view)),
@@ -388,7 +324,7 @@ test_remote_caret_follows_text (Fixture       *f,
   /* A line inserted above by the robot: one line lower, same column. */
   pp_test_client_insert (f->robot, 0, "inserted\n");
   PP_TEST_WAIT (pp_client_session_get_version (get_session (f)) == 1, 10000);
-  wait_for_layout ();
+  pp_test_wait_for_layout ();
   g_assert_true (get_robot_caret (f, &after));
   g_assert_cmpint (after.x, ==, before.x);
   g_assert_cmpint (after.y, ==, before.y + line.height);
@@ -398,7 +334,7 @@ test_remote_caret_follows_text (Fixture       *f,
   gtk_text_buffer_begin_user_action (get_buffer (f));
   gtk_text_buffer_insert (get_buffer (f), &iter, ">>", -1);
   gtk_text_buffer_end_user_action (get_buffer (f));
-  wait_for_layout ();
+  pp_test_wait_for_layout ();
   before = after;
   g_assert_true (get_robot_caret (f, &after));
   g_assert_cmpint (after.y, ==, before.y);
@@ -455,15 +391,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  keyring_fallback_allow ();
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  adw_init ();
+  if (!pp_test_app_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add ("/pairpad/room-view/announces-view", Fixture, NULL,
               fixture_setup, test_announces_view, fixture_teardown);

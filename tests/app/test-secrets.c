@@ -7,8 +7,7 @@
 
 #include "config.h"
 
-#include "pairpad-secrets.h"
-#include "test-utils.h"
+#include "app-harness.h"
 
 /* meson runs this twice: inside with-test-keyring.sh (a private bus with
  * its own GNOME Keyring: secrets outlive the process's memory) and with no
@@ -22,106 +21,32 @@
 
 static guint n_no_keyring_warnings;
 
-/* g_test_init() makes warnings fatal; the one that says there is no
- * keyring is expected here. Structured logging, so a writer, not
- * g_test_log_set_fatal_handler(). */
-static GLogWriterOutput
-count_keyring_warning (GLogLevelFlags   log_level,
-                       const GLogField *fields,
-                       gsize            n_fields,
-                       gpointer         data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0 &&
-        g_strcmp0 (fields[i].value, "pairpad-secrets") == 0 &&
-        (log_level & G_LOG_LEVEL_WARNING))
-      {
-        n_no_keyring_warnings++;
-        return g_log_writer_standard_streams (log_level, fields, n_fields, data);
-      }
-
-  return g_log_writer_default (log_level, fields, n_fields, data);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  char     *secret;
-  GError   *error;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_clear_pointer (&r->secret, g_free);
-  g_clear_error (&r->error);
-  r->done = FALSE;
-}
-
-static void
-on_stored (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  Result *r = data;
-
-  r->ok = pairpad_secrets_store_finish (PAIRPAD_SECRETS (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-on_looked_up (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Result *r = data;
-
-  r->secret = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-on_forgotten (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Result *r = data;
-
-  r->ok = pairpad_secrets_forget_finish (PAIRPAD_SECRETS (source), result, &r->error);
-  r->done = TRUE;
-}
-
 static char *
 lookup (PairpadSecrets    *secrets,
         PairpadSecretKind  kind,
         const char        *server,
         const char        *room)
 {
-  Result r = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
 
-  pairpad_secrets_lookup_async (secrets, kind, server, room, NULL, on_looked_up, &r);
-  PP_TEST_WAIT (r.done, 10000);
-  g_assert_no_error (r.error);
+  pairpad_secrets_lookup_async (secrets, kind, server, room, NULL, pp_test_keep_result, &result);
+  PP_TEST_WAIT (result != NULL, 10000);
+  secret = pairpad_secrets_lookup_finish (secrets, result, &error);
+  g_assert_no_error (error);
 
-  return r.secret;
+  return secret;
 }
 
+/* Returns: whether the keyring has it */
 static gboolean
 store (PairpadSecrets    *secrets,
        PairpadSecretKind  kind,
        const char        *room,
        const char        *secret)
 {
-  Result r = { 0, };
-  gboolean ok;
-
-  pairpad_secrets_store_async (secrets, kind, SERVER, room, secret, NULL, on_stored, &r);
-  PP_TEST_WAIT (r.done, 10000);
-  ok = r.ok;
-  result_clear (&r);
-
-  return ok;
+  return pp_test_secrets_store (secrets, kind, SERVER, room, secret);
 }
 
 static void
@@ -129,11 +54,7 @@ forget (PairpadSecrets    *secrets,
         PairpadSecretKind  kind,
         const char        *room)
 {
-  Result r = { 0, };
-
-  pairpad_secrets_forget_async (secrets, kind, SERVER, room, NULL, on_forgotten, &r);
-  PP_TEST_WAIT (r.done, 10000);
-  result_clear (&r);
+  pp_test_secrets_forget (secrets, kind, SERVER, room);
 }
 
 static void
@@ -154,14 +75,14 @@ static void
 test_same_process (void)
 {
   g_autoptr(PairpadSecrets) secrets = pairpad_secrets_new ();
-  Result r = { 0, };
+  g_autoptr(GAsyncResult) stored = NULL;
 
   /* In memory before the keyring answers. */
   pairpad_secrets_store_async (secrets, PAIRPAD_SECRET_OWNER_KEY, SERVER, "room-a", KEY, NULL,
-                               on_stored, &r);
+                               pp_test_keep_result, &stored);
   assert_lookup (secrets, PAIRPAD_SECRET_OWNER_KEY, SERVER, "room-a", KEY);
-  PP_TEST_WAIT (r.done, 10000);
-  result_clear (&r);
+  PP_TEST_WAIT (stored != NULL, 10000);
+  pairpad_secrets_store_finish (secrets, stored, NULL);
   assert_lookup (secrets, PAIRPAD_SECRET_OWNER_KEY, SERVER, "room-a", KEY);
 
   assert_lookup (secrets, PAIRPAD_SECRET_OWNER_KEY, SERVER, "room-b", NULL);
@@ -244,7 +165,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_log_set_writer_func (count_keyring_warning, NULL, NULL);
+  pp_test_allow_keyring_warning (&n_no_keyring_warnings);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pairpad/secrets/same-process", test_same_process);

@@ -10,18 +10,13 @@
 #include <string.h>
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <pairpad.h>
 
+#include "app-harness.h"
 #include "daemon-harness.h"
-#include "keyring-fallback.h"
 #include "pairpad-accounts.h"
-#include "pairpad-application.h"
 #include "pairpad-room-view.h"
-#include "pairpad-screenshot.h"
-#include "pairpad-secrets.h"
 #include "pairpad-sign-in-dialog.h"
-#include "pairpad-start-view.h"
 
 /* The daemon runs with --auth accounts --room-creation accounts: only
  * signed-in people create rooms. Everything goes through the start page
@@ -40,225 +35,6 @@ typedef struct
   GPtrArray    *opened;     /* "server room", from the start page */
 } Fixture;
 
-static void
-on_open_room (Fixture    *f,
-              const char *server,
-              const char *room,
-              const char *token)
-{
-  g_ptr_array_add (f->opened, g_strdup_printf ("%s %s", server, room));
-}
-
-/* Destroyed at teardown, as every window is. */
-static GtkWindow *
-window_new (GtkWidget *child)
-{
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-  GtkWidget *overlay = adw_toast_overlay_new ();
-
-  gtk_window_set_default_size (window, 720, 640);
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), child);
-  gtk_window_set_child (window, overlay);
-  gtk_window_present (window);
-
-  return window;
-}
-
-/* A widget under @root of @type whose text (a label's, a row's title, an
- * entry's) contains @text, or any of that type when @text is NULL. */
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *text)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      const char *have = NULL;
-
-      if (GTK_IS_LABEL (root))
-        have = gtk_label_get_label (GTK_LABEL (root));
-      else if (ADW_IS_PREFERENCES_ROW (root))
-        have = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
-      else if (GTK_IS_EDITABLE (root))
-        have = gtk_editable_get_text (GTK_EDITABLE (root));
-
-      if (text == NULL || (have != NULL && strstr (have, text) != NULL))
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* Something that says @text where people can see it: a label, or a row's title. */
-static gboolean
-shows (gpointer    widget,
-       const char *text)
-{
-  GtkWidget *found = find_widget (widget, GTK_TYPE_LABEL, text);
-
-  if (found == NULL)
-    found = find_widget (widget, ADW_TYPE_PREFERENCES_ROW, text);
-
-  return found != NULL && gtk_widget_get_mapped (found);
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  if (GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* A button people can see and click. */
-static gboolean
-can_click (GtkWidget  *root,
-           const char *action)
-{
-  GtkWidget *button = find_button (root, action);
-
-  return button != NULL && gtk_widget_get_mapped (button) && gtk_widget_is_sensitive (button);
-}
-
-static void
-click (GtkWidget  *root,
-       const char *action)
-{
-  g_assert_true (can_click (root, action));
-  g_signal_emit_by_name (find_button (root, action), "clicked");
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  PP_TEST_WAIT (g_get_monotonic_time () > until, ms + 1000);
-}
-
-/* One frame drawn after the transitions, so the picture is what shows. */
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  wait_ms (400);
-  clock = gtk_widget_get_frame_clock (widget);
-  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
-  gtk_widget_queue_draw (widget);
-  PP_TEST_WAIT (painted, 5000);
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* Into $PAIRPAD_SCREENSHOTS, when set, to look at. With @popover
- * (nullable), that popover is drawn where it shows over @window (the
- * window's own picture leaves popovers out). */
-static void
-save_screenshot (GtkWidget  *window,
-                 GtkWidget  *popover,
-                 const char *name)
-{
-  const char *dir = g_getenv ("PAIRPAD_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autofree char *popover_path = NULL;
-  g_autoptr(GError) error = NULL;
-  cairo_surface_t *base, *top, *canvas;
-  cairo_t *cr;
-  double window_x, window_y, popover_x, popover_y;
-  int x, y, width, height;
-
-  if (dir == NULL)
-    return;
-
-  wait_painted (window);
-  if (popover != NULL)
-    wait_painted (popover);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  pairpad_screenshot_save (window, path, &error);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-  if (popover == NULL)
-    return;
-
-  popover_path = g_strconcat (path, ".popover.png", NULL);
-  pairpad_screenshot_save (popover, popover_path, &error);
-  g_assert_no_error (error);
-
-  /* Popups are placed relative to their parent's surface; the widgets
-   * sit inside their surfaces by their transforms (shadows, margins). */
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
-  x = gdk_popup_get_position_x (GDK_POPUP (gtk_native_get_surface (GTK_NATIVE (popover)))) +
-      (int) (popover_x - window_x);
-  y = gdk_popup_get_position_y (GDK_POPUP (gtk_native_get_surface (GTK_NATIVE (popover)))) +
-      (int) (popover_y - window_y);
-
-  base = cairo_image_surface_create_from_png (path);
-  top = cairo_image_surface_create_from_png (popover_path);
-  g_assert_cmpint (cairo_surface_status (base), ==, CAIRO_STATUS_SUCCESS);
-  g_assert_cmpint (cairo_surface_status (top), ==, CAIRO_STATUS_SUCCESS);
-  width = MAX (cairo_image_surface_get_width (base), x + cairo_image_surface_get_width (top));
-  height = MAX (cairo_image_surface_get_height (base), y + cairo_image_surface_get_height (top));
-  canvas = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (canvas);
-  cairo_set_source_surface (cr, base, 0, 0);
-  cairo_paint (cr);
-  cairo_set_source_surface (cr, top, x, y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (canvas, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (canvas);
-  cairo_surface_destroy (top);
-  cairo_surface_destroy (base);
-  g_unlink (popover_path);
-}
-
 /* @data: (nullable): "proxy" for a daemon behind a signing proxy */
 static void
 fixture_setup (Fixture       *f,
@@ -274,32 +50,20 @@ fixture_setup (Fixture       *f,
     return;
   pp_test_daemon_start (f->daemon);
 
-  f->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
-  g_settings_set_string (f->settings, "server-url", f->daemon->base_url);
+  f->settings = pp_test_settings_new (f->daemon->base_url);
   g_settings_set_string (f->settings, "user-name", "Ada, as typed");
   f->opened = g_ptr_array_new_with_free_func (g_free);
 
-  f->start_view = pairpad_start_view_new ();
-  g_signal_connect_swapped (f->start_view, "open-room", G_CALLBACK (on_open_room), f);
-  window_new (f->start_view);
+  f->start_view = pp_test_start_view_new (f->opened);
+  pp_test_window_new (f->start_view, 720, 640);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  GtkWindow *window;
-
-  while ((window = find_toplevel (GTK_TYPE_WINDOW)) != NULL)
-    gtk_window_destroy (window);
-  if (f->settings != NULL)
-    {
-      g_settings_reset (f->settings, "server-url");
-      g_settings_reset (f->settings, "user-name");
-      g_settings_reset (f->settings, "user-color");
-      g_settings_reset (f->settings, "recent-rooms");
-    }
-  g_clear_object (&f->settings);
+  pp_test_destroy_windows ();
+  g_clear_pointer (&f->settings, pp_test_settings_reset_and_unref);
   g_clear_pointer (&f->opened, g_ptr_array_unref);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
 }
@@ -310,9 +74,9 @@ open_sign_in_dialog (Fixture *f)
 {
   GtkWidget *dialog;
 
-  PP_TEST_WAIT (can_click (f->start_view, "start.sign-in"), 10000);
-  click (f->start_view, "start.sign-in");
-  dialog = GTK_WIDGET (find_toplevel (PAIRPAD_TYPE_SIGN_IN_DIALOG));
+  PP_TEST_WAIT (pp_test_can_click (f->start_view, "start.sign-in"), 10000);
+  pp_test_click (f->start_view, "start.sign-in");
+  dialog = GTK_WIDGET (pp_test_find_toplevel (PAIRPAD_TYPE_SIGN_IN_DIALOG));
   g_assert_nonnull (dialog);
   PP_TEST_WAIT (gtk_widget_get_mapped (dialog), 5000);
 
@@ -322,7 +86,7 @@ open_sign_in_dialog (Fixture *f)
 static gboolean
 is_busy (GtkWidget *dialog)
 {
-  GtkWidget *spinner = find_widget (dialog, GTK_TYPE_SPINNER, NULL);
+  GtkWidget *spinner = pp_test_find_widget (dialog, GTK_TYPE_SPINNER, NULL);
 
   return gtk_widget_get_visible (spinner) && gtk_spinner_get_spinning (GTK_SPINNER (spinner));
 }
@@ -335,19 +99,19 @@ submit (GtkWidget  *dialog,
         const char *password,
         const char *action)
 {
-  GtkWidget *name_row = find_widget (dialog, ADW_TYPE_ENTRY_ROW, NULL);
-  GtkWidget *password_row = find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  GtkWidget *name_row = pp_test_find_widget (dialog, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *password_row = pp_test_find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   gboolean busy;
 
   g_assert_nonnull (name_row);
   g_assert_nonnull (password_row);
   gtk_editable_set_text (GTK_EDITABLE (name_row), name);
   gtk_editable_set_text (GTK_EDITABLE (password_row), password);
-  click (dialog, action);
+  pp_test_click (dialog, action);
   busy = is_busy (dialog);
   /* Nothing can be sent twice meanwhile. */
   if (busy)
-    g_assert_false (gtk_widget_is_sensitive (find_button (dialog, action)));
+    g_assert_false (gtk_widget_is_sensitive (pp_test_find_button (dialog, action)));
 
   return busy;
 }
@@ -357,22 +121,10 @@ static void
 assert_dialog_says (GtkWidget  *dialog,
                     const char *text)
 {
-  PP_TEST_WAIT (shows (dialog, text), 15000);
+  PP_TEST_WAIT (pp_test_shows (dialog, text), 15000);
   g_assert_false (is_busy (dialog));
-  g_assert_true (can_click (dialog, "sign-in.sign-in"));
-  g_assert_true (can_click (dialog, "sign-in.create-account"));
-}
-
-static void
-on_token_looked_up (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
-{
-  char **token = data;
-
-  *token = pairpad_secrets_lookup_finish (PAIRPAD_SECRETS (source), result, NULL);
-  if (*token == NULL)
-    *token = g_strdup ("");
+  g_assert_true (pp_test_can_click (dialog, "sign-in.sign-in"));
+  g_assert_true (pp_test_can_click (dialog, "sign-in.create-account"));
 }
 
 /* What a fresh start of the app finds in the keyring: the sign-in's token
@@ -381,13 +133,8 @@ static char *
 dup_kept_token (Fixture *f)
 {
   g_autoptr(PairpadSecrets) next_run = pairpad_secrets_new ();
-  char *token = NULL;
 
-  pairpad_secrets_lookup_async (next_run, PAIRPAD_SECRET_ACCOUNT_TOKEN, f->daemon->base_url, NULL,
-                                NULL, on_token_looked_up, &token);
-  PP_TEST_WAIT (token != NULL, 10000);
-
-  return token;
+  return pp_test_secrets_dup (next_run, PAIRPAD_SECRET_ACCOUNT_TOKEN, f->daemon->base_url, NULL);
 }
 
 /* GET /api/v1/auth with @token: the name it signs in, or NULL. */
@@ -413,14 +160,6 @@ dup_user_of_token (Fixture    *f,
   return g_strdup (json_object_get_string_member (json_node_get_object (user), "name"));
 }
 
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
 /* A fresh start of the app: a PairpadAccounts over a PairpadSecrets that
  * only has what the keyring kept. Who does it say we are? */
 static char *
@@ -432,7 +171,7 @@ dup_user_after_restart (Fixture *f)
   g_autoptr(GError) error = NULL;
   char *user = NULL;
 
-  pairpad_accounts_query_async (accounts, f->daemon->base_url, NULL, on_result, &result);
+  pairpad_accounts_query_async (accounts, f->daemon->base_url, NULL, pp_test_keep_result, &result);
   PP_TEST_WAIT (result != NULL, 10000);
   g_assert_true (pairpad_accounts_query_finish (accounts, result, NULL, NULL, &user, &error));
   g_assert_no_error (error);
@@ -443,7 +182,7 @@ dup_user_after_restart (Fixture *f)
 static gboolean
 may_create (Fixture *f)
 {
-  return can_click (f->start_view, "start.create");
+  return pp_test_can_click (f->start_view, "start.create");
 }
 
 /* Signed out, the page offers to sign in and says why rooms cannot be
@@ -461,40 +200,40 @@ test_sign_up_and_out (Fixture       *f,
   g_autofree char *room_path = NULL;
   g_autoptr(JsonNode) room = NULL;
   g_auto(GStrv) opened = NULL;
-  gboolean keyring = keyring_is_available ();
+  gboolean keyring = pp_test_keyring_is_available ();
   guint status;
 
   if (f->daemon == NULL)
     return;
 
   /* Nobody signed in: rooms cannot be made here, and the page says so. */
-  PP_TEST_WAIT (shows (f->start_view, "Not signed in"), 10000);
-  g_assert_true (shows (f->start_view, "Sign in to create rooms on this server"));
-  g_assert_true (shows (f->start_view, "Only people with an account can create rooms"));
+  PP_TEST_WAIT (pp_test_shows (f->start_view, "Not signed in"), 10000);
+  g_assert_true (pp_test_shows (f->start_view, "Sign in to create rooms on this server"));
+  g_assert_true (pp_test_shows (f->start_view, "Only people with an account can create rooms"));
   g_assert_false (may_create (f));
-  g_assert_false (can_click (f->start_view, "start.sign-out"));
+  g_assert_false (pp_test_can_click (f->start_view, "start.sign-out"));
   gtk_widget_activate_action (f->start_view, "start.create", NULL);
-  wait_ms (500);
+  pp_test_wait_ms (500);
   g_assert_cmpuint (f->opened->len, ==, 0);
-  save_screenshot (GTK_WIDGET (gtk_widget_get_root (f->start_view)), NULL,
-                   "app-accounts-signed-out.png");
+  pp_test_save_screenshot (GTK_WIDGET (gtk_widget_get_root (f->start_view)), NULL,
+                           "app-accounts-signed-out.png");
 
   /* Signing up: a spinner while it works, then the dialog is gone. */
   dialog = open_sign_in_dialog (f);
-  g_assert_true (shows (dialog, f->daemon->base_url + strlen ("http://")));
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_ENTRY_ROW, NULL)),
+  g_assert_true (pp_test_shows (dialog, f->daemon->base_url + strlen ("http://")));
+  gtk_editable_set_text (GTK_EDITABLE (pp_test_find_widget (dialog, ADW_TYPE_ENTRY_ROW, NULL)),
                          "ada_lovelace");
-  save_screenshot (dialog, NULL, "app-sign-in-dialog.png");
+  pp_test_save_screenshot (dialog, NULL, "app-sign-in-dialog.png");
   g_assert_true (submit (dialog, "ada_lovelace", PASSWORD, "sign-in.create-account"));
-  PP_TEST_WAIT (find_toplevel (PAIRPAD_TYPE_SIGN_IN_DIALOG) == NULL, 15000);
+  PP_TEST_WAIT (pp_test_find_toplevel (PAIRPAD_TYPE_SIGN_IN_DIALOG) == NULL, 15000);
 
-  PP_TEST_WAIT (shows (f->start_view, "Signed in as ada_lovelace"), 10000);
-  g_assert_true (can_click (f->start_view, "start.sign-out"));
-  g_assert_false (can_click (f->start_view, "start.sign-in"));
+  PP_TEST_WAIT (pp_test_shows (f->start_view, "Signed in as ada_lovelace"), 10000);
+  g_assert_true (pp_test_can_click (f->start_view, "start.sign-out"));
+  g_assert_false (pp_test_can_click (f->start_view, "start.sign-in"));
   g_assert_true (may_create (f));
-  g_assert_false (shows (f->start_view, "Only people with an account can create rooms"));
-  save_screenshot (GTK_WIDGET (gtk_widget_get_root (f->start_view)), NULL,
-                   "app-accounts-signed-in.png");
+  g_assert_false (pp_test_shows (f->start_view, "Only people with an account can create rooms"));
+  pp_test_save_screenshot (GTK_WIDGET (gtk_widget_get_root (f->start_view)), NULL,
+                           "app-accounts-signed-in.png");
 
   /* The token is in the keyring, and signs in the account. */
   token = dup_kept_token (f);
@@ -520,10 +259,10 @@ test_sign_up_and_out (Fixture       *f,
 
   /* Signing out: the daemon ends the token, the keyring lets go of it,
    * and rooms cannot be made any more. */
-  click (f->start_view, "start.sign-out");
-  PP_TEST_WAIT (shows (f->start_view, "Not signed in"), 10000);
+  pp_test_click (f->start_view, "start.sign-out");
+  PP_TEST_WAIT (pp_test_shows (f->start_view, "Not signed in"), 10000);
   g_assert_false (may_create (f));
-  g_assert_true (can_click (f->start_view, "start.sign-in"));
+  g_assert_true (pp_test_can_click (f->start_view, "start.sign-in"));
   after = dup_kept_token (f);
   g_assert_cmpstr (after, ==, "");
   if (keyring)
@@ -556,7 +295,7 @@ test_errors (Fixture       *f,
   dialog = open_sign_in_dialog (f);
   g_assert_true (submit (dialog, "grace", "not her password", "sign-in.sign-in"));
   assert_dialog_says (dialog, "Wrong name or password");
-  save_screenshot (dialog, NULL, "app-sign-in-wrong-password.png");
+  pp_test_save_screenshot (dialog, NULL, "app-sign-in-wrong-password.png");
 
   g_assert_true (submit (dialog, "Grace", PASSWORD "!", "sign-in.create-account"));
   assert_dialog_says (dialog, "That name is taken");
@@ -572,7 +311,7 @@ test_errors (Fixture       *f,
   assert_dialog_says (dialog, "Enter your name and password");
 
   /* Ten tries a minute from one address, then the daemon says to wait. */
-  while (!shows (dialog, "Too many attempts"))
+  while (!pp_test_shows (dialog, "Too many attempts"))
     {
       g_assert_cmpuint (++attempts, <=, 10);
       g_assert_true (submit (dialog, "grace", "guess number one", "sign-in.sign-in"));
@@ -585,12 +324,6 @@ test_errors (Fixture       *f,
   g_assert_true (submit (dialog, "grace", PASSWORD, "sign-in.sign-in"));
   assert_dialog_says (dialog, "Could not reach the server");
   g_assert_cmpuint (f->opened->len, ==, 0);
-}
-
-static PpClientSession *
-session_of (PairpadRoomView *view)
-{
-  return pairpad_room_view_get_session (view);
 }
 
 static const PpUserInfo *
@@ -634,7 +367,7 @@ static const char *
 verified_mark (PairpadRoomView *view,
                const char      *name)
 {
-  GtkWidget *label = find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL, name);
+  GtkWidget *label = pp_test_find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL, name);
 
   g_assert_nonnull (label);
   for (GtkWidget *sibling = gtk_widget_get_first_child (gtk_widget_get_parent (label));
@@ -645,18 +378,6 @@ verified_mark (PairpadRoomView *view,
       return gtk_widget_get_tooltip_text (sibling);
 
   return NULL;
-}
-
-static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  char **name = data;
-  g_autoptr(GError) error = NULL;
-
-  *name = pairpad_accounts_sign_in_finish (PAIRPAD_ACCOUNTS (source), result, &error);
-  g_assert_no_error (error);
 }
 
 /* A room joined signed out shows the name we typed; signing in joins
@@ -671,6 +392,8 @@ test_verified_in_room (Fixture       *f,
   g_autoptr(PpTestClient) guest = NULL;
   g_autoptr(PpTestSocket) grace = NULL;
   g_autoptr(JsonNode) welcome = NULL;
+  g_autoptr(GAsyncResult) signed_in = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *bearer = NULL;
   g_autofree char *name = NULL;
   const char *headers[] = { "Authorization", NULL, NULL };
@@ -710,12 +433,11 @@ test_verified_in_room (Fixture       *f,
   /* We join signed out; a guest who never signs in joins too. */
   g_settings_set_string (f->settings, "user-color", "#3e63dd");
   view = pairpad_room_view_new (f->daemon->base_url, room, NULL);
-  window = window_new (GTK_WIDGET (view));
-  gtk_window_set_default_size (window, 760, 460);
+  window = pp_test_window_new (GTK_WIDGET (view), 760, 460);
   /* Our own row opens the preferences, an action of the app. */
   gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (app_actions));
-  PP_TEST_WAIT (pp_client_session_get_state (session_of (view)) >= PP_CLIENT_SESSION_SYNCED,
-                10000);
+  PP_TEST_WAIT (pp_client_session_get_state (pairpad_room_view_get_session (view)) >=
+                PP_CLIENT_SESSION_SYNCED, 10000);
   guest = pp_test_client_new (f->daemon, room, "guest-client-1", "Guest");
   pp_test_client_join (guest);
   PP_TEST_WAIT (sees_unverified (guest->session, "Ada, as typed"), 10000);
@@ -723,8 +445,11 @@ test_verified_in_room (Fixture       *f,
 
   /* We sign in (from anywhere in the app): the room joins again as us. */
   pairpad_accounts_sign_in_async (pairpad_accounts_get_default (), f->daemon->base_url,
-                                  "ada_lovelace", PASSWORD, TRUE, NULL, on_signed_in, &name);
-  PP_TEST_WAIT (name != NULL, 15000);
+                                  "ada_lovelace", PASSWORD, TRUE, NULL, pp_test_keep_result,
+                                  &signed_in);
+  PP_TEST_WAIT (signed_in != NULL, 15000);
+  name = pairpad_accounts_sign_in_finish (pairpad_accounts_get_default (), signed_in, &error);
+  g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "ada_lovelace");
   PP_TEST_WAIT (sees_verified (guest->session, "ada_lovelace"), 10000);
   PP_TEST_WAIT (find_user_named (guest->session, "Ada, as typed") == NULL, 10000);
@@ -736,20 +461,21 @@ test_verified_in_room (Fixture       *f,
                               "\"name\":\"Not Grace\",\"color\":\"#30a46c\"}");
   welcome = pp_test_socket_wait_frame (grace, "welcome", 10000);
   g_assert_nonnull (welcome);
-  PP_TEST_WAIT (sees_verified (session_of (view), "grace"), 10000);
+  PP_TEST_WAIT (sees_verified (pairpad_room_view_get_session (view), "grace"), 10000);
   PP_TEST_WAIT (sees_verified (guest->session, "grace"), 10000);
 
   /* Our people list: who is signed in is marked, who is not is not; we
    * are the account, marked too. */
   gtk_widget_activate_action (GTK_WIDGET (view), "room.people", NULL);
-  PP_TEST_WAIT (shows (view, "ada_lovelace (you)"), 10000);
+  PP_TEST_WAIT (pp_test_shows (view, "ada_lovelace (you)"), 10000);
   g_assert_cmpstr (verified_mark (view, "ada_lovelace (you)"), ==, "Signed in as ada_lovelace");
   g_assert_cmpstr (verified_mark (view, "grace"), ==, "Signed in as grace");
   g_assert_null (verified_mark (view, "Guest"));
-  g_assert_false (shows (view, "Ada, as typed"));
-  popover = gtk_widget_get_ancestor (find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL, "grace"),
+  g_assert_false (pp_test_shows (view, "Ada, as typed"));
+  popover = gtk_widget_get_ancestor (pp_test_find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL,
+                                                          "grace"),
                                      GTK_TYPE_POPOVER);
-  save_screenshot (GTK_WIDGET (window), popover, "app-room-verified.png");
+  pp_test_save_screenshot (GTK_WIDGET (window), popover, "app-room-verified.png");
 }
 
 /* Behind a proxy that signs people in, the app cannot sign in itself: the
@@ -763,11 +489,11 @@ test_proxy_names_nobody (Fixture       *f,
     return;
 
   /* Time for the page to ask the daemon, which answers at once. */
-  wait_ms (1000);
-  g_assert_false (shows (f->start_view, "Not signed in"));
-  g_assert_false (shows (f->start_view, "Signed in as"));
-  g_assert_false (can_click (f->start_view, "start.sign-in"));
-  g_assert_false (can_click (f->start_view, "start.sign-out"));
+  pp_test_wait_ms (1000);
+  g_assert_false (pp_test_shows (f->start_view, "Not signed in"));
+  g_assert_false (pp_test_shows (f->start_view, "Signed in as"));
+  g_assert_false (pp_test_can_click (f->start_view, "start.sign-in"));
+  g_assert_false (pp_test_can_click (f->start_view, "start.sign-out"));
   g_assert_true (may_create (f));
 }
 
@@ -775,24 +501,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  keyring_fallback_allow ();
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  adw_init ();
-  /* The app's own styles, for screenshots as people see them. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/pairpad/Pairpad/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  if (!pp_test_app_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add ("/pairpad/sign-in/sign-up-and-out", Fixture, NULL,
               fixture_setup, test_sign_up_and_out, fixture_teardown);

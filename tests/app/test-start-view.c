@@ -11,11 +11,10 @@
 
 #include <adwaita.h>
 
+#include "app-harness.h"
 #include "daemon-harness.h"
-#include "keyring-fallback.h"
 #include "pairpad-application.h"
 #include "pairpad-languages.h"
-#include "pairpad-start-view.h"
 
 /* Rows are found by the titles people read, as a screen reader would. */
 
@@ -23,39 +22,9 @@ typedef struct
 {
   PpTestDaemon *daemon;
   GSettings    *settings;
-  GtkWindow    *window;
   GtkWidget    *view;
   GPtrArray    *opened;   /* "server room" */
 } Fixture;
-
-static void
-on_open_room (Fixture    *f,
-              const char *server,
-              const char *room)
-{
-  g_ptr_array_add (f->opened, g_strdup_printf ("%s %s", server, room));
-}
-
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -66,32 +35,18 @@ fixture_setup (Fixture       *f,
     return;
   pp_test_daemon_start (f->daemon);
 
-  f->settings = g_settings_new (PAIRPAD_APPLICATION_ID);
-  g_settings_set_string (f->settings, "server-url", f->daemon->base_url);
-  g_settings_reset (f->settings, "recent-rooms");
-
+  f->settings = pp_test_settings_new (f->daemon->base_url);
   f->opened = g_ptr_array_new_with_free_func (g_free);
-  f->window = GTK_WINDOW (gtk_window_new ());
-  f->view = pairpad_start_view_new ();
-  g_signal_connect_swapped (f->view, "open-room", G_CALLBACK (on_open_room), f);
-  gtk_window_set_child (f->window, f->view);
-  gtk_window_present (f->window);
+  f->view = pp_test_start_view_new (f->opened);
+  pp_test_window_new (f->view, 720, 640);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (f->window);
-  f->window = NULL;
-  f->view = NULL;
-  if (f->settings != NULL)
-    {
-      g_settings_reset (f->settings, "server-url");
-      g_settings_reset (f->settings, "recent-rooms");
-    }
-  g_clear_object (&f->settings);
+  pp_test_destroy_windows ();
+  g_clear_pointer (&f->settings, pp_test_settings_reset_and_unref);
   g_clear_pointer (&f->opened, g_ptr_array_unref);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
 }
@@ -111,8 +66,8 @@ test_create (Fixture       *f,
   if (f->daemon == NULL)
     return;
 
-  title_row = find_row (f->view, "Title");
-  language_row = find_row (f->view, "Language");
+  title_row = pp_test_find_row (f->view, "Title");
+  language_row = pp_test_find_row (f->view, "Language");
   g_assert_nonnull (title_row);
   g_assert_nonnull (language_row);
   gtk_editable_set_text (GTK_EDITABLE (title_row), "Standup notes 🙂");
@@ -138,27 +93,6 @@ test_create (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* A daemon where everyone picks a name (--auth none, the default): the page
  * says nothing of accounts, and anyone makes rooms. */
 static void
@@ -166,18 +100,17 @@ test_no_accounts (Fixture       *f,
                   gconstpointer  data)
 {
   GtkWidget *create, *row;
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
 
   if (f->daemon == NULL)
     return;
 
   /* Time for the page to ask the daemon, which answers at once. */
-  PP_TEST_WAIT (g_get_monotonic_time () > until, 2000);
-  g_assert_false (gtk_widget_get_mapped (find_button (f->view, "start.sign-in")));
-  g_assert_false (gtk_widget_get_mapped (find_button (f->view, "start.sign-out")));
-  row = find_row (f->view, "Not signed in");
+  pp_test_wait_ms (1000);
+  g_assert_false (gtk_widget_get_mapped (pp_test_find_button (f->view, "start.sign-in")));
+  g_assert_false (gtk_widget_get_mapped (pp_test_find_button (f->view, "start.sign-out")));
+  row = pp_test_find_row (f->view, "Not signed in");
   g_assert_true (row == NULL || !gtk_widget_get_mapped (row));
-  create = find_button (f->view, "start.create");
+  create = pp_test_find_button (f->view, "start.create");
   g_assert_true (gtk_widget_get_mapped (create) && gtk_widget_is_sensitive (create));
 }
 
@@ -191,11 +124,7 @@ test_create_unreachable (Fixture       *f,
   /* Nothing listens there: nothing opens... */
   g_settings_set_string (f->settings, "server-url", "http://127.0.0.1:1");
   g_assert_true (gtk_widget_activate_action (f->view, "start.create", NULL));
-  {
-    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
-
-    PP_TEST_WAIT (g_get_monotonic_time () > until, 2000);
-  }
+  pp_test_wait_ms (1000);
   g_assert_cmpuint (f->opened->len, ==, 0);
 
   /* ...and once the address is right, trying again works. */
@@ -216,7 +145,7 @@ test_join_by_link (Fixture       *f,
   if (f->daemon == NULL)
     return;
 
-  link_row = find_row (f->view, "Room Link");
+  link_row = pp_test_find_row (f->view, "Room Link");
   g_assert_nonnull (link_row);
 
   /* Not a room link: nothing opens, the text stays for fixing. */
@@ -271,11 +200,11 @@ test_recent_rooms (Fixture       *f,
   g_assert_cmpuint (g_variant_n_children (recent), ==, 10);
 
   /* The page lists them, newest first, and opens one when clicked. */
-  g_assert_nonnull (find_row (f->view, "Room 05, renamed"));
-  g_assert_nonnull (find_row (f->view, "Room 11"));
-  g_assert_null (find_row (f->view, "Room 05"));
-  g_assert_null (find_row (f->view, "Room 01"));
-  row = find_row (f->view, "Room 11");
+  g_assert_nonnull (pp_test_find_row (f->view, "Room 05, renamed"));
+  g_assert_nonnull (pp_test_find_row (f->view, "Room 11"));
+  g_assert_null (pp_test_find_row (f->view, "Room 05"));
+  g_assert_null (pp_test_find_row (f->view, "Room 01"));
+  row = pp_test_find_row (f->view, "Room 11");
   g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
   g_assert_cmpuint (f->opened->len, ==, 1);
   expected = g_strdup_printf ("%s room11", f->daemon->base_url);
@@ -286,15 +215,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  keyring_fallback_allow ();
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  adw_init ();
+  if (!pp_test_app_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add ("/pairpad/start-view/create", Fixture, NULL,
               fixture_setup, test_create, fixture_teardown);
