@@ -165,6 +165,15 @@ ppd_access_get_role (const PpdAccess *access,
     }
 }
 
+/* The role @token (nullable) gives; FALSE: it lets its holder nowhere. */
+gboolean
+ppd_access_get_token_role (const PpdAccess *access,
+                           const char      *token,
+                           PpRole          *role)
+{
+  return ppd_access_get_role (access, ppd_access_check (access, token), role);
+}
+
 /* Why ppd_access_get_role() said no, for a person. */
 const char *
 ppd_access_explain_refusal (const PpdAccess *access,

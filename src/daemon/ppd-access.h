@@ -46,6 +46,9 @@ PpdCredential  ppd_access_check        (const PpdAccess *access,
 gboolean       ppd_access_get_role     (const PpdAccess *access,
                                         PpdCredential    credential,
                                         PpRole          *role);
+gboolean       ppd_access_get_token_role (const PpdAccess *access,
+                                        const char      *token,
+                                        PpRole          *role);
 const char    *ppd_access_explain_refusal (const PpdAccess *access,
                                         PpdCredential    credential);
 void           ppd_access_new_link     (PpdAccess       *access,

@@ -11,6 +11,7 @@
 
 #include "ppd-auth-routes.h"
 #include "ppd-http-responses.h"
+#include "ppd-history.h"
 #include "ppd-http-routes.h"
 #include "ppd-identity.h"
 #include "ppd-peer.h"
@@ -32,6 +33,10 @@ typedef enum
   ROUTE_WS,
   ROUTE_ACCESS,
   ROUTE_LINK,
+  ROUTE_BLAME,
+  ROUTE_CHECKPOINTS,
+  ROUTE_RESTORE,
+  ROUTE_DOWNLOAD,
 } Route;
 
 typedef struct
@@ -409,11 +414,50 @@ static gboolean
 may_read (PpdRoom           *room,
           SoupServerMessage *msg)
 {
-  const PpdAccess *access = ppd_room_get_access (room);
   PpRole role;
 
-  return ppd_access_get_role (access, ppd_access_check (access, ppd_http_get_bearer_token (msg)),
-                              &role);
+  return ppd_access_get_token_role (ppd_room_get_access (room), ppd_http_get_bearer_token (msg),
+                                    &role);
+}
+
+/* The query's "v": a version of the room, the newest when absent. */
+static gboolean
+query_version (Request  *r,
+               gint64   *version,
+               GError  **error)
+{
+  gint64 newest = ppd_room_get_version (r->room);
+
+  if (!query_int (r->query, "v", newest, G_MAXINT64, version, error))
+    return FALSE;
+  if (*version > newest)
+    {
+      g_set_error (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_VERSION,
+                   "v %" G_GINT64_FORMAT " is newer than the room (version %" G_GINT64_FORMAT ")",
+                   *version, newest);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static PpdHistoryAction
+history_action (Request *r)
+{
+  gboolean post = g_str_equal (soup_server_message_get_method (r->msg), SOUP_METHOD_POST);
+
+  switch (r->route)
+    {
+    case ROUTE_BLAME:
+      return PPD_HISTORY_BLAME;
+    case ROUTE_CHECKPOINTS:
+      return post ? PPD_HISTORY_ADD_CHECKPOINT : PPD_HISTORY_LIST_CHECKPOINTS;
+    case ROUTE_RESTORE:
+      return PPD_HISTORY_RESTORE;
+    case ROUTE_DOWNLOAD:
+    default:
+      return PPD_HISTORY_DOWNLOAD;
+    }
 }
 
 /* Only the routes and methods rooms_handler() let through get here. */
@@ -434,6 +478,10 @@ admin_action (Request *r)
     case ROUTE_OPS:
     case ROUTE_TEXT:
     case ROUTE_WS:
+    case ROUTE_BLAME:
+    case ROUTE_CHECKPOINTS:
+    case ROUTE_RESTORE:
+    case ROUTE_DOWNLOAD:
     default:
       return PPD_ROOM_ADMIN_DELETE_ROOM;
     }
@@ -501,19 +549,20 @@ on_room_for_request (GObject      *source,
       return;
 
     case ROUTE_TEXT:
-      if (!query_int (r->query, "v", ppd_room_get_version (r->room), G_MAXINT64, &version,
-                      &error))
+      if (!query_version (r, &version, &error))
         break;
-      if (version > ppd_room_get_version (r->room))
-        {
-          g_set_error (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_VERSION,
-                       "v %" G_GINT64_FORMAT " is newer than the room (version %"
-                       G_GINT64_FORMAT ")", version, ppd_room_get_version (r->room));
-          break;
-        }
       g_object_set_data (G_OBJECT (r->msg), "pp-version", GSIZE_TO_POINTER (version));
       ppd_store_get_text_async (store, ppd_room_get_id (room), version, NULL, on_text_read,
                                 g_steal_pointer (&r));
+      return;
+
+    case ROUTE_BLAME:
+    case ROUTE_CHECKPOINTS:
+    case ROUTE_RESTORE:
+    case ROUTE_DOWNLOAD:
+      if (!query_version (r, &version, &error))
+        break;
+      ppd_history_handle (r->context, r->msg, room, history_action (r), version);
       return;
 
     case ROUTE_WS:
@@ -527,8 +576,8 @@ on_room_for_request (GObject      *source,
   soup_server_message_unpause (r->msg);
 }
 
-/* Splits /api/v1/rooms/{id}[/ops|/text|/ws|/access|/links/{edit|view}]; FALSE
- * when it is none of those. */
+/* Splits /api/v1/rooms/{id}[/ops|/text|/ws|/access|/links/{edit|view}|/blame|
+ * /checkpoints|/restore|/download]; FALSE when it is none of those. */
 static gboolean
 parse_room_path (const char  *path,
                  char       **id,
@@ -556,6 +605,14 @@ parse_room_path (const char  *path,
     *route = ROUTE_WS;
   else if (n == 2 && g_str_equal (parts[1], "access"))
     *route = ROUTE_ACCESS;
+  else if (n == 2 && g_str_equal (parts[1], "blame"))
+    *route = ROUTE_BLAME;
+  else if (n == 2 && g_str_equal (parts[1], "checkpoints"))
+    *route = ROUTE_CHECKPOINTS;
+  else if (n == 2 && g_str_equal (parts[1], "restore"))
+    *route = ROUTE_RESTORE;
+  else if (n == 2 && g_str_equal (parts[1], "download"))
+    *route = ROUTE_DOWNLOAD;
   else if (n == 3 && g_str_equal (parts[1], "links") && pp_link_kind_from_string (parts[2], link))
     *route = ROUTE_LINK;
   else
@@ -580,6 +637,12 @@ method_allowed (Route       route,
       return read || g_str_equal (method, "PATCH");
     case ROUTE_LINK:
       return g_str_equal (method, SOUP_METHOD_POST) || g_str_equal (method, SOUP_METHOD_DELETE);
+    case ROUTE_CHECKPOINTS:
+      return read || g_str_equal (method, SOUP_METHOD_POST);
+    case ROUTE_RESTORE:
+      return g_str_equal (method, SOUP_METHOD_POST);
+    case ROUTE_BLAME:
+    case ROUTE_DOWNLOAD:
     case ROUTE_OPS:
     case ROUTE_TEXT:
     case ROUTE_WS:

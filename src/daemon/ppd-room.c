@@ -159,6 +159,13 @@ static const char * const palette[] = {
   "#26a269", "#a51d2d", "#613583", "#e66100",
 };
 
+/* The color of a client that chose none. */
+static const char *
+default_color (const char *client)
+{
+  return palette[g_str_hash (client) % G_N_ELEMENTS (palette)];
+}
+
 static Member *
 member_ref (Member *m)
 {
@@ -595,8 +602,7 @@ handle_hello (PpdRoom         *self,
   /* A signed-in person is shown (and logged) under their account's name. */
   m->verified = ppd_peer_get_account_name (m->peer) != NULL;
   m->name = g_strdup (m->verified ? ppd_peer_get_account_name (m->peer) : msg->name);
-  m->color = g_strdup (msg->color ? msg->color
-                                  : palette[g_str_hash (msg->client) % G_N_ELEMENTS (palette)]);
+  m->color = g_strdup (msg->color ? msg->color : default_color (msg->client));
   m->user = g_strdup_printf ("u%" G_GUINT64_FORMAT "-%08x", ++self->next_user, g_random_int ());
 
   w = g_new0 (Welcome, 1);
@@ -679,6 +685,46 @@ handle_duplicate (PpdRoom         *self,
   return TRUE;
 }
 
+/* @op, already applied to the document, becomes the next log entry and
+ * waits for the commit; @sender (nullable: the daemon's own ops) gets the
+ * ack, everyone else the op. */
+static void
+append_entry (PpdRoom    *self,
+              PpTextOp   *op,
+              Member     *sender,
+              const char *user,
+              const char *client,
+              gint64      seq,
+              const char *name)
+{
+  PpdClientSeq *seen = g_hash_table_lookup (self->clients, client);
+  g_autoptr(PpLogEntry) entry = NULL;
+  Pending *pending;
+
+  self->version++;
+  pp_document_set_version (self->document, self->version);
+  entry = pp_log_entry_new (self->version, op, user, client, seq, name, g_get_real_time ());
+  log_append (self, entry);
+
+  if (seen == NULL)
+    {
+      seen = g_new0 (PpdClientSeq, 1);
+      g_hash_table_insert (self->clients, g_strdup (client), seen);
+    }
+  seen->last_seq = seq;
+  seen->last_version = self->version;
+
+  self->pending_bytes += entry_bytes (entry);
+  pending = g_new0 (Pending, 1);
+  pending->entry = g_steal_pointer (&entry);
+  pending->member = sender != NULL ? member_ref (sender) : NULL;
+  g_queue_push_tail (&self->pending, pending);
+
+  self->updated_at = g_get_real_time ();
+  ppd_metrics_add_ops_applied (self->metrics, 1);
+  g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+}
+
 static void
 handle_op (PpdRoom         *self,
            Member          *m,
@@ -688,8 +734,6 @@ handle_op (PpdRoom         *self,
   gint64 expected = seen ? seen->last_seq + 1 : 1;
   g_autoptr(PpTextOp) op = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PpLogEntry) entry = NULL;
-  Pending *pending;
 
   if (!m->welcomed)
     {
@@ -766,29 +810,7 @@ handle_op (PpdRoom         *self,
       return;
     }
 
-  self->version++;
-  pp_document_set_version (self->document, self->version);
-  entry = pp_log_entry_new (self->version, op, m->user, m->client, msg->seq, m->name,
-                            g_get_real_time ());
-  log_append (self, entry);
-
-  if (seen == NULL)
-    {
-      seen = g_new0 (PpdClientSeq, 1);
-      g_hash_table_insert (self->clients, g_strdup (m->client), seen);
-    }
-  seen->last_seq = msg->seq;
-  seen->last_version = self->version;
-
-  self->pending_bytes += entry_bytes (entry);
-  pending = g_new0 (Pending, 1);
-  pending->entry = g_steal_pointer (&entry);
-  pending->member = member_ref (m);
-  g_queue_push_tail (&self->pending, pending);
-
-  self->updated_at = g_get_real_time ();
-  ppd_metrics_add_ops_applied (self->metrics, 1);
-  g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+  append_entry (self, op, m, m->user, m->client, msg->seq, m->name);
 }
 
 static void
@@ -1297,7 +1319,7 @@ ppd_room_committed (PpdRoom *self)
       self->committed = p->entry->v;
       self->pending_bytes -= entry_bytes (p->entry);
 
-      if (member_is_live (p->member))
+      if (p->member != NULL && member_is_live (p->member))
         {
           ack = pp_message_new_ack (p->entry->seq, p->entry->v);
           ppd_peer_send_message (p->member->peer, ack);
@@ -1408,4 +1430,68 @@ gboolean
 ppd_room_is_deleted (PpdRoom *self)
 {
   return self->deleted;
+}
+
+/* The daemon's own ops (a restore) come from this client id, with a seq of
+ * their own, so exactly-once bookkeeping treats them like anyone's. */
+#define RESTORE_CLIENT "pairpad-restore"
+
+/**
+ * ppd_room_replace_text:
+ * @self: a room
+ * @text: what the document should say
+ * @name: who it is shown as done by, in the log (1–64 characters)
+ *
+ * Makes the document @text again as one new op, applied, logged and
+ * broadcast like anyone's: the history keeps everything before it.
+ *
+ * Returns: the version the op makes (the current one if @text is already
+ *   the document), or -1 with @error set when the store is not keeping up
+ */
+gint64
+ppd_room_replace_text (PpdRoom     *self,
+                       const char  *text,
+                       const char  *name,
+                       GError     **error)
+{
+  g_autofree char *current = pp_document_dup_text (self->document);
+  g_autoptr(PpTextOp) op = pp_text_op_new_diff (current, text);
+  PpdClientSeq *seen = g_hash_table_lookup (self->clients, RESTORE_CLIENT);
+
+  if (pp_text_op_is_identity (op))
+    return self->version;
+
+  if (self->pending_bytes > MAX_PENDING_BYTES)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           "The room cannot store edits right now; try again");
+      return -1;
+    }
+
+  pp_document_set_max_length (self->document, G_MAXSIZE);
+  if (!pp_document_apply (self->document, op, error))
+    {
+      pp_document_set_max_length (self->document, self->config->max_document_chars);
+      return -1;
+    }
+  pp_document_set_max_length (self->document, self->config->max_document_chars);
+
+  append_entry (self, op, NULL, "restore", RESTORE_CLIENT, seen ? seen->last_seq + 1 : 1, name);
+  return self->version;
+}
+
+/* @client's color: its session's, when it is in the room now. */
+const char *
+ppd_room_get_client_color (PpdRoom    *self,
+                           const char *client)
+{
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->members, i);
+
+      if (m->hello && g_strcmp0 (m->client, client) == 0)
+        return m->color;
+    }
+
+  return default_color (client);
 }

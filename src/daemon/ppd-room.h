@@ -58,5 +58,11 @@ void            ppd_room_set_access         (PpdRoom         *self,
                                              const PpdAccess *access);
 void            ppd_room_delete             (PpdRoom         *self);
 gboolean        ppd_room_is_deleted         (PpdRoom         *self);
+const char     *ppd_room_get_client_color   (PpdRoom         *self,
+                                             const char      *client);
+gint64          ppd_room_replace_text       (PpdRoom         *self,
+                                             const char      *text,
+                                             const char      *name,
+                                             GError         **error);
 
 G_END_DECLS

@@ -110,6 +110,12 @@ typedef struct
 
 typedef struct
 {
+  char          *room;
+  PpdCheckpoint  checkpoint;
+} CheckpointData;
+
+typedef struct
+{
   char   *room;
   gint64  since;
   gint64  until;
@@ -180,6 +186,12 @@ static const char *sql_select_session =
   "WHERE sessions.token_hash = ##hash::string AND sessions.expires_at > ##now::gint64";
 static const char *sql_delete_session = "DELETE FROM sessions WHERE token_hash = ##hash::string";
 static const char *sql_ping = "SELECT 1";
+static const char *sql_insert_checkpoint =
+  "INSERT INTO checkpoints (room, created_at, version, name) "
+  "VALUES (##room::string, ##created::gint64, ##version::gint64, ##name::string)";
+static const char *sql_select_checkpoints =
+  "SELECT version, name, created_at FROM checkpoints WHERE room = ##room::string "
+  "ORDER BY created_at";
 
 /* Data structures */
 
@@ -630,6 +642,116 @@ job_delete_room (PpdStore  *self,
 
   /* ON DELETE CASCADE takes the log, snapshots and clients with it. */
   return s != NULL && set_params (s, error, "id", data, NULL) && run_non_select (self, s, error);
+}
+
+static gboolean
+job_add_checkpoint (PpdStore  *self,
+                    gpointer   data,
+                    gpointer  *result,
+                    GError   **error)
+{
+  CheckpointData *d = data;
+  Statement *s = get_statement (self, sql_insert_checkpoint, error);
+
+  return s != NULL &&
+         set_params (s, error, "room", d->room, "created", d->checkpoint.created_at,
+                     "version", d->checkpoint.version, "name", d->checkpoint.name, NULL) &&
+         run_non_select (self, s, error);
+}
+
+static gboolean
+job_list_checkpoints (PpdStore  *self,
+                      gpointer   data,
+                      gpointer  *result,
+                      GError   **error)
+{
+  Statement *s = get_statement (self, sql_select_checkpoints, error);
+  g_autoptr(GdaDataModel) model = NULL;
+  GPtrArray *list;
+
+  if (s == NULL || !set_params (s, error, "room", data, NULL) ||
+      (model = run_select (self, s, error)) == NULL)
+    return FALSE;
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) ppd_checkpoint_free);
+  for (int row = 0, n = gda_data_model_get_n_rows (model); row < n; row++)
+    {
+      PpdCheckpoint *checkpoint = g_new0 (PpdCheckpoint, 1);
+
+      checkpoint->version = model_int64 (model, 0, row);
+      checkpoint->name = model_dup_string (model, 1, row);
+      checkpoint->created_at = model_int64 (model, 2, row);
+      g_ptr_array_add (list, checkpoint);
+    }
+
+  *result = list;
+  return TRUE;
+}
+
+/* Who wrote what at d->until: the text at version 0, then every op up to
+ * it, read in slices so a long history never sits in memory at once. */
+#define BLAME_SLICE 10000
+
+static gboolean
+job_get_blame (PpdStore  *self,
+               gpointer   data,
+               gpointer  *result,
+               GError   **error)
+{
+  RangeData *d = data;
+  g_autofree char *text = NULL;
+  g_autoptr(PpdBlameRecord) record = g_new0 (PpdBlameRecord, 1);
+  g_autoptr(GHashTable) authors = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 start;
+
+  if (!read_snapshot (self, d->room, 0, &start, &text, error))
+    return FALSE;
+
+  record->version = d->until;
+  record->blame = pp_blame_new (g_utf8_strlen (text, -1), PP_BLAME_NOBODY);
+  record->authors = g_ptr_array_new_with_free_func ((GDestroyNotify) ppd_author_free);
+
+  for (gint64 since = start; since < d->until; since += BLAME_SLICE)
+    {
+      g_autoptr(GPtrArray) entries = read_entries (self, d->room, since,
+                                                   MIN (since + BLAME_SLICE, d->until),
+                                                   BLAME_SLICE, error);
+
+      if (entries == NULL)
+        return FALSE;
+
+      for (guint i = 0; i < entries->len; i++)
+        {
+          PpLogEntry *entry = g_ptr_array_index (entries, i);
+          gpointer index;
+          PpdAuthor *author;
+          g_autoptr(GError) local_error = NULL;
+
+          /* One author per client; the newest name wins. */
+          if (!g_hash_table_lookup_extended (authors, entry->client, NULL, &index))
+            {
+              author = g_new0 (PpdAuthor, 1);
+              author->client = g_strdup (entry->client);
+              index = GUINT_TO_POINTER (record->authors->len);
+              g_ptr_array_add (record->authors, author);
+              g_hash_table_insert (authors, author->client, index);
+            }
+          author = g_ptr_array_index (record->authors, GPOINTER_TO_UINT (index));
+          g_free (author->name);
+          author->name = g_strdup (entry->name);
+
+          if (!pp_blame_apply (record->blame, entry->op, GPOINTER_TO_UINT (index), &local_error))
+            {
+              g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                           "Stored op %" G_GINT64_FORMAT " of room %s does not apply: %s",
+                           entry->v, d->room, local_error->message);
+              return FALSE;
+            }
+        }
+    }
+
+  *result = g_steal_pointer (&record);
+  return TRUE;
 }
 
 static gboolean
@@ -1435,6 +1557,42 @@ create_room_data_free (gpointer data)
 }
 
 static void
+checkpoint_data_free (gpointer data)
+{
+  CheckpointData *d = data;
+
+  g_free (d->room);
+  g_free (d->checkpoint.name);
+  g_free (d);
+}
+
+void
+ppd_checkpoint_free (PpdCheckpoint *checkpoint)
+{
+  g_free (checkpoint->name);
+  g_free (checkpoint);
+}
+
+void
+ppd_author_free (PpdAuthor *author)
+{
+  g_free (author->client);
+  g_free (author->name);
+  g_free (author);
+}
+
+void
+ppd_blame_record_free (PpdBlameRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_clear_pointer (&record->blame, pp_blame_free);
+  g_clear_pointer (&record->authors, g_ptr_array_unref);
+  g_free (record);
+}
+
+static void
 access_data_free (gpointer data)
 {
   AccessData *d = data;
@@ -1958,6 +2116,78 @@ ppd_store_delete_session_finish (PpdStore      *self,
                                  GError       **error)
 {
   return finish_job (self, result, ppd_store_delete_session_async, error) != NULL;
+}
+
+void
+ppd_store_add_checkpoint_async (PpdStore            *self,
+                                const char          *room,
+                                const PpdCheckpoint *checkpoint,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  CheckpointData *d = g_new0 (CheckpointData, 1);
+
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  d->room = g_strdup (room);
+  d->checkpoint = *checkpoint;
+  d->checkpoint.name = g_strdup (checkpoint->name);
+  push_job (self, ppd_store_add_checkpoint_async, job_add_checkpoint, d, checkpoint_data_free,
+            NULL, cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_add_checkpoint_finish (PpdStore      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_job (self, result, ppd_store_add_checkpoint_async, error) != NULL;
+}
+
+/* Oldest first. */
+void
+ppd_store_list_checkpoints_async (PpdStore            *self,
+                                  const char          *room,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_list_checkpoints_async, job_list_checkpoints, g_strdup (room), g_free,
+            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+ppd_store_list_checkpoints_finish (PpdStore      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_job (self, result, ppd_store_list_checkpoints_async, error);
+}
+
+void
+ppd_store_get_blame_async (PpdStore            *self,
+                           const char          *room,
+                           gint64               version,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_get_blame_async, job_get_blame,
+            range_data_new (room, 0, version, 0), range_data_free,
+            (GDestroyNotify) ppd_blame_record_free, cancellable, callback, user_data);
+}
+
+PpdBlameRecord *
+ppd_store_get_blame_finish (PpdStore      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish_job (self, result, ppd_store_get_blame_async, error);
 }
 
 void

@@ -61,6 +61,29 @@ typedef struct
   char *password_hash;   /* crypt(3) */
 } PpdAccount;
 
+/* A named version of a room. */
+typedef struct
+{
+  gint64  version;
+  char   *name;
+  gint64  created_at;   /* µs since the epoch */
+} PpdCheckpoint;
+
+/* Whoever wrote a part of a room's text: one per client id. */
+typedef struct
+{
+  char *client;
+  char *name;           /* (nullable) the newest name it wrote under */
+} PpdAuthor;
+
+/* Who wrote what at @version: @blame's authors index @authors. */
+typedef struct
+{
+  gint64     version;
+  PpBlame   *blame;
+  GPtrArray *authors;   /* of PpdAuthor */
+} PpdBlameRecord;
+
 /* One group commit: everything written in one transaction. */
 typedef struct _PpdCommitBatch PpdCommitBatch;
 
@@ -70,6 +93,9 @@ G_DECLARE_FINAL_TYPE (PpdStore, ppd_store, PPD, STORE, GObject)
 
 GQuark           ppd_store_error_quark          (void);
 
+void             ppd_checkpoint_free            (PpdCheckpoint     *checkpoint);
+void             ppd_author_free                (PpdAuthor         *author);
+void             ppd_blame_record_free          (PpdBlameRecord    *record);
 void             ppd_room_info_clear            (PpdRoomInfo       *info);
 void             ppd_room_record_free           (PpdRoomRecord     *record);
 void             ppd_account_free               (PpdAccount        *account);
@@ -214,6 +240,32 @@ gboolean         ppd_store_delete_session_finish
                                                 (PpdStore          *self,
                                                  GAsyncResult      *result,
                                                  GError           **error);
+void             ppd_store_add_checkpoint_async (PpdStore          *self,
+                                                 const char        *room,
+                                                 const PpdCheckpoint *checkpoint,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_add_checkpoint_finish (PpdStore         *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_list_checkpoints_async (PpdStore        *self,
+                                                 const char        *room,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+GPtrArray       *ppd_store_list_checkpoints_finish (PpdStore       *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_get_blame_async      (PpdStore          *self,
+                                                 const char        *room,
+                                                 gint64             version,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+PpdBlameRecord  *ppd_store_get_blame_finish     (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
 void             ppd_store_ping_async           (PpdStore          *self,
                                                  GCancellable      *cancellable,
                                                  GAsyncReadyCallback callback,
@@ -224,6 +276,7 @@ gboolean         ppd_store_ping_finish          (PpdStore          *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdCommitBatch, ppd_commit_batch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdRoomRecord, ppd_room_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdBlameRecord, ppd_blame_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpdAccount, ppd_account_free)
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "pp-blame.h"
 #include "pp-rope.h"
 #include "pp-document.h"
+#include "pp-language.h"
 #include "pp-protocol.h"
 #include "pp-client-session.h"
 #include "pp-output-queue.h"

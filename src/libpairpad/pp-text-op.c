@@ -841,6 +841,50 @@ pp_text_op_new_delete (gsize pos,
 }
 
 /**
+ * pp_text_op_new_diff:
+ * @from: a text, valid UTF-8
+ * @to: another, valid UTF-8
+ *
+ * The op that turns @from into @to: what the two share at their start and
+ * at their end is kept, the middle of @from is deleted (with its text, so
+ * the op is invertible) and the middle of @to inserted.
+ *
+ * Returns: (transfer full): the op, `[]` when the texts are equal
+ */
+PpTextOp *
+pp_text_op_new_diff (const char *from,
+                     const char *to)
+{
+  PpTextOpBuilder builder;
+  gsize from_len = strlen (from);
+  gsize to_len = strlen (to);
+  gsize prefix = 0;
+  gsize suffix = 0;
+
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  /* Byte-wise, then back to the start of a character on both sides. */
+  while (prefix < from_len && prefix < to_len && from[prefix] == to[prefix])
+    prefix++;
+  while (prefix > 0 && (from[prefix] & 0xC0) == 0x80)
+    prefix--;
+  while (suffix < from_len - prefix && suffix < to_len - prefix &&
+         from[from_len - 1 - suffix] == to[to_len - 1 - suffix])
+    suffix++;
+  while (suffix > 0 && (from[from_len - suffix] & 0xC0) == 0x80)
+    suffix--;
+
+  pp_text_op_builder_init (&builder);
+  pp_text_op_builder_skip (&builder, g_utf8_strlen (from, prefix));
+  if (from_len - suffix > prefix)
+    pp_text_op_builder_delete_text (&builder, from + prefix, from_len - suffix - prefix);
+  if (to_len - suffix > prefix)
+    pp_text_op_builder_insert (&builder, to + prefix, to_len - suffix - prefix);
+
+  return pp_text_op_builder_end (&builder);
+}
+
+/**
  * pp_text_op_new_from_json:
  * @node: a JSON node, typically from the network
  * @error: return location for a #GError

@@ -69,6 +69,8 @@ PpTextOp        *pp_text_op_new_insert             (gsize             pos,
                                                     const char       *text);
 PpTextOp        *pp_text_op_new_delete             (gsize             pos,
                                                     gsize             count);
+PpTextOp        *pp_text_op_new_diff               (const char       *from,
+                                                    const char       *to);
 PpTextOp        *pp_text_op_new_from_json          (JsonNode         *node,
                                                     GError          **error);
 PpTextOp        *pp_text_op_new_from_string        (const char       *json,

@@ -976,6 +976,40 @@ test_property_positions (void)
     }
 }
 
+/* The diff of two texts turns one into the other, whatever they share;
+ * multi-byte characters that differ only in their last byte included. */
+static void
+test_diff (void)
+{
+  static const char * const texts[] = {
+    "", "a", "abc", "abXc", "héllo", "hèllo", "🙂", "🙃", "x🙂y", "x🙃y", "🙂🙂", "aaaa", "aa",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (texts); j++)
+      {
+        g_autoptr(PpTextOp) op = pp_text_op_new_diff (texts[i], texts[j]);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *result = pp_text_op_apply (op, texts[i], &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (result, ==, texts[j]);
+        g_assert_true (pp_text_op_is_invertible (op));
+        if (i == j)
+          g_assert_true (pp_text_op_is_identity (op));
+      }
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autofree char *a = pp_test_random_text (g_test_rand_int_range (0, 40));
+      g_autofree char *b = pp_test_random_text (g_test_rand_int_range (0, 40));
+      g_autoptr(PpTextOp) op = pp_text_op_new_diff (a, b);
+      g_autofree char *result = pp_text_op_apply (op, a, NULL);
+
+      g_assert_cmpstr (result, ==, b);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1013,6 +1047,7 @@ main (int   argc,
   g_test_add_func ("/pp/text-op/property/invert", test_property_invert);
   g_test_add_func ("/pp/text-op/property/round-trip", test_property_round_trip);
   g_test_add_func ("/pp/text-op/property/positions", test_property_positions);
+  g_test_add_func ("/pp/text-op/diff", test_diff);
 
   return g_test_run ();
 }

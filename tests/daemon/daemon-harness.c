@@ -953,3 +953,48 @@ pp_test_raw_client_free (PpTestRawClient *client)
   pp_ws_reader_free (client->reader);
   g_free (client);
 }
+
+static gboolean
+all_synced (PpTestClient **clients,
+            guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!pp_test_client_is_synced (clients[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+all_at_version (PpTestClient **clients,
+                guint          n,
+                gint64         version)
+{
+  for (guint i = 0; i < n; i++)
+    if (pp_client_session_get_version (clients[i]->session) != version)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Every client holds the text the daemon serves over REST. */
+void
+pp_test_clients_assert_converged (PpTestDaemon  *daemon,
+                                  const char    *room,
+                                  PpTestClient **clients,
+                                  guint          n)
+{
+  gint64 version = 0;
+  g_autofree char *text = NULL;
+
+  PP_TEST_WAIT (all_synced (clients, n), 30000);
+  text = pp_test_daemon_dup_text (daemon, room, &version);
+  PP_TEST_WAIT (all_at_version (clients, n, version), 30000);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *client_text = pp_test_client_dup_text (clients[i]);
+
+      g_assert_cmpstr (client_text, ==, text);
+    }
+}

@@ -143,6 +143,10 @@ void          pp_test_client_delete        (PpTestClient  *client,
 void          pp_test_client_random_edit   (PpTestClient  *client);
 char         *pp_test_client_dup_text      (PpTestClient  *client);
 void          pp_test_client_free          (PpTestClient  *client);
+void          pp_test_clients_assert_converged (PpTestDaemon  *daemon,
+                                                const char    *room,
+                                                PpTestClient **clients,
+                                                guint          n);
 
 PpTestSocket *pp_test_socket_new           (PpTestDaemon  *daemon,
                                             const char    *room);

@@ -14,51 +14,6 @@
 #define N_CLIENTS 6
 #define N_ROUNDS 40
 
-static gboolean
-all_synced (PpTestClient **clients,
-            guint          n)
-{
-  for (guint i = 0; i < n; i++)
-    if (!pp_test_client_is_synced (clients[i]))
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-all_at_version (PpTestClient **clients,
-                guint          n,
-                gint64         version)
-{
-  for (guint i = 0; i < n; i++)
-    if (pp_client_session_get_version (clients[i]->session) != version)
-      return FALSE;
-
-  return TRUE;
-}
-
-/* Every client holds the text the daemon serves over REST. */
-static void
-assert_converged (PpTestDaemon  *daemon,
-                  const char    *room,
-                  PpTestClient **clients,
-                  guint          n)
-{
-  gint64 version = 0;
-  g_autofree char *text = NULL;
-
-  PP_TEST_WAIT (all_synced (clients, n), 30000);
-  text = pp_test_daemon_dup_text (daemon, room, &version);
-  PP_TEST_WAIT (all_at_version (clients, n, version), 30000);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *client_text = pp_test_client_dup_text (clients[i]);
-
-      g_assert_cmpstr (client_text, ==, text);
-    }
-}
-
 static gsize
 count_occurrences (const char *haystack,
                    const char *needle)
@@ -182,7 +137,7 @@ test_converge (gconstpointer data)
         g_main_context_iteration (NULL, FALSE);
     }
 
-  assert_converged (daemon, room, clients, N_CLIENTS);
+  pp_test_clients_assert_converged (daemon, room, clients, N_CLIENTS);
 
   text = pp_test_daemon_dup_text (daemon, room, &version);
   ops_path = g_strdup_printf ("/api/v1/rooms/%s/ops?since=0&limit=10000", room);
@@ -237,7 +192,7 @@ test_vanish_before_ack (gconstpointer data)
   pp_test_client_insert (b, 0, "B1 ");
   PP_TEST_WAIT (pp_test_client_is_synced (b), 10000);
   pp_test_client_join (a);
-  assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
+  pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
 
   /* 2. The op never leaves: it goes out again after the reconnect. */
   pp_test_client_insert (a, 0, "«resent»");
@@ -245,7 +200,7 @@ test_vanish_before_ack (gconstpointer data)
   pp_test_client_insert (b, 0, "B2 ");
   PP_TEST_WAIT (pp_test_client_is_synced (b), 10000);
   pp_test_client_join (a);
-  assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
+  pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
 
   text = pp_test_daemon_dup_text (daemon, room, &version);
   g_assert_cmpuint (count_occurrences (text, "«landed»"), ==, 1);
@@ -289,7 +244,7 @@ test_offline_merge (gconstpointer data)
   PP_TEST_WAIT (pp_test_client_is_synced (b), 10000);
 
   pp_test_client_join (a);
-  assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
+  pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
   g_assert_cmpuint (pp_client_session_get_n_unsent (a->session), ==, 0);
 
   text = pp_test_daemon_dup_text (daemon, room, NULL);
@@ -336,7 +291,7 @@ test_catch_up (gconstpointer data)
     }
 
   pp_test_client_join (a);
-  assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
+  pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
   /* Caught up op by op, not reset to a full text. */
   g_assert_cmpuint (a->n_remote_ops - ops_before, ==, 5);
 
@@ -492,7 +447,7 @@ test_kill_9 (gconstpointer data)
   for (guint round = 0; round < 30; round++)
     for (guint i = 0; i < 3; i++)
       pp_test_client_random_edit (clients[i]);
-  assert_converged (daemon, room, clients, 3);
+  pp_test_clients_assert_converged (daemon, room, clients, 3);
   acked_text = pp_test_daemon_dup_text (daemon, room, &acked_version);
 
   /* More edits, then the kill while some are surely in flight. */
@@ -537,7 +492,7 @@ test_kill_9 (gconstpointer data)
   for (guint round = 0; round < 5; round++)
     for (guint i = 0; i < 3; i++)
       pp_test_client_random_edit (clients[i]);
-  assert_converged (daemon, room, clients, 3);
+  pp_test_clients_assert_converged (daemon, room, clients, 3);
 
   for (guint i = 0; i < 3; i++)
     pp_test_client_free (clients[i]);
