@@ -110,6 +110,9 @@ static const Setting settings[] = {
                 1, 1000000, N_("Ops between stored snapshots of a room (default 1000)"), N_("N")),
   UINT_SETTING ("catchup-limit", "store", "PAIRPAD_CATCHUP_LIMIT", catchup_limit, 1, 10000000,
                 N_("Log entries a room keeps for reconnecting clients (default 10000)"), N_("N")),
+  UINT_SETTING ("history-ops", "store", "PAIRPAD_HISTORY_OPS", history_ops, 0, 1000000000,
+                N_("Versions of full history every room keeps; older ops are folded into "
+                   "snapshots, checkpoints stay readable (default 0: keep everything)"), N_("N")),
 };
 
 static void

@@ -58,6 +58,7 @@ typedef struct
   guint             room_unload_s;
   guint             snapshot_interval;   /* ops between snapshots */
   guint             catchup_limit;       /* log entries a room keeps in memory for hello.v */
+  guint             history_ops;         /* versions of full history kept; 0: all */
 } PpdConfig;
 
 #define PPD_CONFIG_ERROR (ppd_config_error_quark ())

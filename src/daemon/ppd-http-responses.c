@@ -75,6 +75,9 @@ ppd_http_respond_room_error (PpdContext        *context,
   if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND))
     ppd_http_respond_error (context, msg, SOUP_STATUS_NOT_FOUND, PP_PROTOCOL_ERROR_NOT_FOUND,
                             "No such room");
+  else if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_COMPACTED))
+    ppd_http_respond_error (context, msg, SOUP_STATUS_GONE, PP_PROTOCOL_ERROR_BAD_VERSION,
+                            error->message);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
     ppd_http_respond_error (context, msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
                             PP_PROTOCOL_ERROR_INTERNAL, "The daemon is shutting down");

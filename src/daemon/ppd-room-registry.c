@@ -108,6 +108,19 @@ commit_free (Commit *c)
 }
 
 static void
+on_compacted (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing is lost when it fails: the history stays, and the next
+   * snapshot tries again. */
+  if (!ppd_store_compact_finish (PPD_STORE (source), result, &error))
+    g_warning ("Could not fold old history into snapshots: %s", error->message);
+}
+
+static void
 on_committed (GObject      *source,
               GAsyncResult *result,
               gpointer      data)
@@ -124,7 +137,16 @@ on_committed (GObject      *source,
                                   c->n_entries);
       self->retry_delay_ms = 0;
       for (guint i = 0; i < c->rooms->len; i++)
-        ppd_room_committed (g_ptr_array_index (c->rooms, i));
+        {
+          PpdRoom *room = g_ptr_array_index (c->rooms, i);
+
+          ppd_room_committed (room);
+          /* Queued after this commit: the store runs jobs in order. */
+          if (self->config->history_ops > 0 && ppd_room_take_new_snapshot (room))
+            ppd_store_compact_async (self->store, ppd_room_get_id (room),
+                                     ppd_room_get_version (room), self->config->history_ops,
+                                     NULL, on_compacted, NULL);
+        }
       schedule_flush (self);
     }
   else

@@ -64,6 +64,7 @@ struct _PpdRoom
   guint            meta_dirty : 1;
   guint            committing : 1;   /* part of the batch being written */
   guint            deleted : 1;
+  guint            new_snapshot : 1; /* a snapshot was stored since the last take */
 };
 
 G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
@@ -1308,6 +1309,7 @@ ppd_room_committed (PpdRoom *self)
   Pending *p;
 
   self->committing = FALSE;
+  self->new_snapshot |= self->snapshot_committed != self->snapshot_queued;
   self->snapshot_committed = self->snapshot_queued;
 
   while ((p = g_queue_peek_head (&self->pending)) != NULL && p->entry->v <= self->in_flight)
@@ -1494,4 +1496,14 @@ ppd_room_get_client_color (PpdRoom    *self,
     }
 
   return default_color (client);
+}
+
+/* TRUE once after each stored snapshot: when older history may be folded. */
+gboolean
+ppd_room_take_new_snapshot (PpdRoom *self)
+{
+  gboolean taken = self->new_snapshot;
+
+  self->new_snapshot = FALSE;
+  return taken;
 }

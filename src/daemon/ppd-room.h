@@ -60,6 +60,7 @@ void            ppd_room_delete             (PpdRoom         *self);
 gboolean        ppd_room_is_deleted         (PpdRoom         *self);
 const char     *ppd_room_get_client_color   (PpdRoom         *self,
                                              const char      *client);
+gboolean        ppd_room_take_new_snapshot  (PpdRoom         *self);
 gint64          ppd_room_replace_text       (PpdRoom         *self,
                                              const char      *text,
                                              const char      *name,

@@ -186,6 +186,17 @@ static const char *sql_select_session =
   "WHERE sessions.token_hash = ##hash::string AND sessions.expires_at > ##now::gint64";
 static const char *sql_delete_session = "DELETE FROM sessions WHERE token_hash = ##hash::string";
 static const char *sql_ping = "SELECT 1";
+static const char *sql_select_history_start =
+  "SELECT history_start FROM rooms WHERE id = ##id::string";
+static const char *sql_newest_snapshot_before =
+  "SELECT MAX(version) FROM snapshots WHERE room = ##room::string AND version <= ##version::gint64";
+static const char *sql_compact_ops =
+  "DELETE FROM ops WHERE room = ##room::string AND version <= ##version::gint64";
+static const char *sql_compact_snapshots =
+  "DELETE FROM snapshots WHERE room = ##room::string AND version < ##version::gint64 "
+  "AND version NOT IN (SELECT version FROM checkpoints WHERE room = ##room::string)";
+static const char *sql_set_history_start =
+  "UPDATE rooms SET history_start = ##version::gint64 WHERE id = ##room::string";
 static const char *sql_insert_checkpoint =
   "INSERT INTO checkpoints (room, created_at, version, name) "
   "VALUES (##room::string, ##created::gint64, ##version::gint64, ##name::string)";
@@ -645,6 +656,93 @@ job_delete_room (PpdStore  *self,
 }
 
 static gboolean
+read_history_start (PpdStore    *self,
+                    const char  *room,
+                    gint64      *start,
+                    GError     **error)
+{
+  Statement *s = get_statement (self, sql_select_history_start, error);
+  g_autoptr(GdaDataModel) model = NULL;
+
+  if (s == NULL || !set_params (s, error, "id", room, NULL) ||
+      (model = run_select (self, s, error)) == NULL)
+    return FALSE;
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND, "No room “%s”", room);
+      return FALSE;
+    }
+
+  *start = model_int64 (model, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+fail_compacted (GError     **error,
+                gint64       version,
+                gint64       start)
+{
+  g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_COMPACTED,
+               "Version %" G_GINT64_FORMAT " is older than the history this room keeps (from "
+               "version %" G_GINT64_FORMAT ", and its checkpoints)", version, start);
+  return FALSE;
+}
+
+/* The text at @version: its snapshot, or the one before and the ops since. */
+static char *
+text_at (PpdStore    *self,
+         const char  *room,
+         gint64       version,
+         GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(PpDocument) document = NULL;
+  gint64 snapshot_version;
+  gint64 start;
+
+  if (!read_history_start (self, room, &start, error))
+    return NULL;
+
+  /* Before the history start, only the checkpoints' snapshots are left. */
+  if (version < start)
+    {
+      if (!read_snapshot (self, room, version, &snapshot_version, &text, NULL) ||
+          snapshot_version != version)
+        {
+          fail_compacted (error, version, start);
+          return NULL;
+        }
+      return g_steal_pointer (&text);
+    }
+
+  if (!read_snapshot (self, room, version, &snapshot_version, &text, error))
+    return NULL;
+
+  entries = read_entries (self, room, snapshot_version, version, G_MAXINT32, error);
+  if (entries == NULL)
+    return NULL;
+
+  document = pp_document_new (text, -1, snapshot_version);
+  pp_document_set_max_length (document, G_MAXSIZE);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PpLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!pp_document_apply (document, entry->op, &local_error))
+        {
+          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
+                       "Stored op %" G_GINT64_FORMAT " of room %s does not apply: %s",
+                       entry->v, room, local_error->message);
+          return NULL;
+        }
+    }
+
+  return pp_document_dup_text (document);
+}
+
+static gboolean
 job_add_checkpoint (PpdStore  *self,
                     gpointer   data,
                     gpointer  *result,
@@ -652,11 +750,29 @@ job_add_checkpoint (PpdStore  *self,
 {
   CheckpointData *d = data;
   Statement *s = get_statement (self, sql_insert_checkpoint, error);
+  Statement *snapshot = s ? get_statement (self, sql_insert_snapshot, error) : NULL;
+  g_autofree char *text = NULL;
 
-  return s != NULL &&
-         set_params (s, error, "room", d->room, "created", d->checkpoint.created_at,
-                     "version", d->checkpoint.version, "name", d->checkpoint.name, NULL) &&
-         run_non_select (self, s, error);
+  /* A checkpoint keeps its version readable when older history is folded
+   * away: it gets a snapshot of its own. */
+  if (snapshot == NULL || (text = text_at (self, d->room, d->checkpoint.version, error)) == NULL)
+    return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!set_params (s, error, "room", d->room, "created", d->checkpoint.created_at,
+                   "version", d->checkpoint.version, "name", d->checkpoint.name, NULL) ||
+      !run_non_select (self, s, error) ||
+      !set_params (snapshot, error, "room", d->room, "version", d->checkpoint.version,
+                   "text", text, "created", d->checkpoint.created_at, NULL) ||
+      !run_non_select (self, snapshot, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -704,7 +820,12 @@ job_get_blame (PpdStore  *self,
   g_autoptr(GHashTable) authors = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 start;
 
-  if (!read_snapshot (self, d->room, 0, &start, &text, error))
+  /* Before the history start, only that the text was there is known. */
+  if (!read_history_start (self, d->room, &start, error))
+    return FALSE;
+  if (d->until < start)
+    return fail_compacted (error, d->until, start);
+  if (!read_snapshot (self, d->room, start, &start, &text, error))
     return FALSE;
 
   record->version = d->until;
@@ -1030,6 +1151,12 @@ job_get_ops (PpdStore  *self,
              GError   **error)
 {
   RangeData *d = data;
+  gint64 start;
+
+  if (!read_history_start (self, d->room, &start, error))
+    return FALSE;
+  if (d->since < start)
+    return fail_compacted (error, d->since, start);
 
   *result = read_entries (self, d->room, d->since, d->until, d->limit, error);
   return *result != NULL;
@@ -1043,35 +1170,58 @@ job_get_text (PpdStore  *self,
               GError   **error)
 {
   RangeData *d = data;
-  g_autofree char *text = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(PpDocument) document = NULL;
-  gint64 snapshot_version;
 
-  if (!read_snapshot (self, d->room, d->until, &snapshot_version, &text, error))
+  *result = text_at (self, d->room, d->until, error);
+  return *result != NULL;
+}
+
+/* Folds the ops older than the newest @d->limit versions into the snapshot
+ * they lead to: the ops up to the newest snapshot that old go, and the
+ * snapshots before it but the checkpoints'. One transaction. */
+static gboolean
+job_compact (PpdStore  *self,
+             gpointer   data,
+             gpointer  *result,
+             GError   **error)
+{
+  RangeData *d = data;
+  Statement *s = get_statement (self, sql_newest_snapshot_before, error);
+  g_autoptr(GdaDataModel) model = NULL;
+  gint64 start;
+  gint64 fold;
+
+  if (s == NULL || !read_history_start (self, d->room, &start, error) ||
+      !set_params (s, error, "room", d->room, "version", d->until - (gint64) d->limit, NULL) ||
+      (model = run_select (self, s, error)) == NULL)
     return FALSE;
 
-  entries = read_entries (self, d->room, snapshot_version, d->until, G_MAXINT32, error);
-  if (entries == NULL)
-    return FALSE;
+  fold = gda_data_model_get_n_rows (model) > 0 ? model_int64 (model, 0, 0) : 0;
+  if (fold <= start)
+    return TRUE;
 
-  document = pp_document_new (text, -1, snapshot_version);
-  pp_document_set_max_length (document, G_MAXSIZE);
-  for (guint i = 0; i < entries->len; i++)
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
     {
-      PpLogEntry *entry = g_ptr_array_index (entries, i);
-      g_autoptr(GError) local_error = NULL;
+      const char *sql = (const char *[]) { sql_compact_ops, sql_compact_snapshots,
+                                           sql_set_history_start }[i];
 
-      if (!pp_document_apply (document, entry->op, &local_error))
+      if ((s = get_statement (self, sql, error)) == NULL ||
+          !set_params (s, error, "room", d->room, "version", fold, NULL) ||
+          !run_non_select (self, s, error))
         {
-          g_set_error (error, PPD_STORE_ERROR, PPD_STORE_ERROR_CORRUPT,
-                       "Stored op %" G_GINT64_FORMAT " of room %s does not apply: %s",
-                       entry->v, d->room, local_error->message);
+          rollback (self);
           return FALSE;
         }
     }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
 
-  *result = pp_document_dup_text (document);
+  g_debug ("Room %s: history before version %" G_GINT64_FORMAT " folded into snapshots",
+           d->room, fold);
   return TRUE;
 }
 
@@ -2188,6 +2338,30 @@ ppd_store_get_blame_finish (PpdStore      *self,
                             GError       **error)
 {
   return finish_job (self, result, ppd_store_get_blame_async, error);
+}
+
+/* Folds what is older than the newest @keep versions of @room into snapshots. */
+void
+ppd_store_compact_async (PpdStore            *self,
+                         const char          *room,
+                         gint64               version,
+                         guint                keep,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PPD_IS_STORE (self));
+
+  push_job (self, ppd_store_compact_async, job_compact, range_data_new (room, 0, version, keep),
+            range_data_free, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+ppd_store_compact_finish (PpdStore      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_job (self, result, ppd_store_compact_async, error) != NULL;
 }
 
 void

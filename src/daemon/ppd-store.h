@@ -22,6 +22,7 @@ typedef enum
   PPD_STORE_ERROR_UNAVAILABLE,
   PPD_STORE_ERROR_CORRUPT,
   PPD_STORE_ERROR_EXISTS,
+  PPD_STORE_ERROR_COMPACTED,   /* a version older than the history kept */
 } PpdStoreError;
 
 /* Room metadata as stored. Plain value; owned by whoever holds it. */
@@ -264,6 +265,16 @@ void             ppd_store_get_blame_async      (PpdStore          *self,
                                                  GAsyncReadyCallback callback,
                                                  gpointer           user_data);
 PpdBlameRecord  *ppd_store_get_blame_finish     (PpdStore          *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
+void             ppd_store_compact_async        (PpdStore          *self,
+                                                 const char        *room,
+                                                 gint64             version,
+                                                 guint              keep,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+gboolean         ppd_store_compact_finish       (PpdStore          *self,
                                                  GAsyncResult      *result,
                                                  GError           **error);
 void             ppd_store_ping_async           (PpdStore          *self,

@@ -60,7 +60,7 @@ test_help_and_version (void)
     "--port", "--address", "--database", "--config", "--verbose", "--version",
     "--max-frame-bytes", "--max-document-chars", "--max-users-per-room", "--max-ops-per-second",
     "--max-send-queue-bytes", "--ping-interval", "--idle-timeout", "--room-unload",
-    "--snapshot-interval", "--catchup-limit", "--max-bytes-per-second",
+    "--snapshot-interval", "--catchup-limit", "--history-ops", "--max-bytes-per-second",
     "--max-connections-per-address", "--max-rooms-per-minute", "--tls-cert", "--tls-key",
     "--allowed-origin", "--trusted-proxy", "--auth", "--room-creation", "PAIRPAD_PORT",
     "PAIRPAD_DATABASE",

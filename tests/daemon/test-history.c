@@ -255,6 +255,81 @@ test_download (void)
   pp_test_daemon_stop_cleanly (daemon);
 }
 
+static void
+assert_text_at (PpTestDaemon *daemon,
+                const char   *room,
+                gint64        version,
+                const char   *expected)
+{
+  g_autofree char *resource = g_strdup_printf ("text?v=%" G_GINT64_FORMAT, version);
+  g_autoptr(JsonNode) answer = request (daemon, "GET", room, resource, NULL, NULL, 200);
+
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "text"), ==,
+                   expected);
+}
+
+/* With --history-ops, old ops are folded into snapshots: the newest
+ * versions and the checkpoints stay readable, older ones answer 410, and
+ * the room still loads after a restart. */
+static void
+test_retention (gconstpointer data)
+{
+  g_autoptr(PpTestDaemon) daemon = pp_test_daemon_new (GPOINTER_TO_INT (data),
+                                                       "--snapshot-interval", "10",
+                                                       "--history-ops", "20", NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *room = NULL;
+  g_autoptr(JsonNode) checkpoint = NULL;
+  g_autoptr(JsonNode) gone = NULL;
+  g_autoptr(JsonNode) blame = NULL;
+  PpTestClient *ann;
+  gint64 last;
+
+  if (daemon == NULL)
+    return;
+  pp_test_daemon_start (daemon);
+  room = pp_test_daemon_create_room (daemon, "");
+  ann = pp_test_client_new (daemon, room, "retention-ann-1", "Ann");
+  pp_test_client_join (ann);
+  g_ptr_array_add (texts, g_strdup (""));
+  for (guint i = 1; i <= 80; i++)
+    {
+      char c[2] = { 'a' + i % 26, 0 };
+
+      pp_test_client_insert (ann, g_test_rand_int_range (0, i), c);
+      PP_TEST_WAIT (pp_test_client_is_synced (ann) &&
+                    pp_client_session_get_version (ann->session) == i, 10000);
+      g_ptr_array_add (texts, pp_test_client_dup_text (ann));
+      if (i == 5)
+        checkpoint = request (daemon, "POST", room, "checkpoints", "{\"name\":\"five\"}", NULL,
+                              201);
+    }
+  last = texts->len - 1;
+
+  for (guint restart = 0; restart < 2; restart++)
+    {
+      assert_text_at (daemon, room, 5, g_ptr_array_index (texts, 5));
+      for (gint64 v = last - 20; v <= last; v++)
+        assert_text_at (daemon, room, v, g_ptr_array_index (texts, v));
+      gone = request (daemon, "GET", room, "text?v=3", NULL, NULL, 410);
+      g_clear_pointer (&gone, json_node_unref);
+      gone = request (daemon, "GET", room, "ops?since=0", NULL, NULL, 410);
+      g_clear_pointer (&gone, json_node_unref);
+      blame = request (daemon, "GET", room, "blame", NULL, NULL, 200);
+      g_clear_pointer (&blame, json_node_unref);
+
+      pp_test_client_free (ann);
+      ann = NULL;
+      if (restart == 0)
+        {
+          g_assert_cmpint (pp_test_daemon_stop (daemon, SIGTERM), ==, 0);
+          pp_test_daemon_start (daemon);
+        }
+    }
+
+  pp_test_daemon_stop_cleanly (daemon);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,11 +342,16 @@ main (int   argc,
       g_autofree char *restore = g_strdup_printf ("/pp/daemon/history/%s/restore",
                                                   pp_backend_name (b));
 
+      g_autofree char *retention = g_strdup_printf ("/pp/daemon/history/%s/retention",
+                                                    pp_backend_name (b));
+
       g_test_add_data_func (blame, GINT_TO_POINTER (b), test_blame);
+      g_test_add_data_func (retention, GINT_TO_POINTER (b), test_retention);
       g_test_add_data_func (restore, GINT_TO_POINTER (b), test_restore);
     }
   g_test_add_func ("/pp/daemon/history/checkpoints", test_checkpoints);
   g_test_add_func ("/pp/daemon/history/download", test_download);
+
 
   return g_test_run ();
 }
