@@ -25,6 +25,7 @@ typedef struct
   gboolean ok;
   GError  *error;
   char    *text;
+  PpdBlameRecord *blame;
 } Wait;
 
 static void
@@ -39,6 +40,8 @@ on_done (GObject      *source,
     w->ok = ppd_store_open_finish (PPD_STORE (source), result, &w->error);
   else if (tag == ppd_store_create_room_async)
     w->ok = ppd_store_create_room_finish (PPD_STORE (source), result, &w->error);
+  else if (tag == ppd_store_get_blame_async)
+    w->ok = (w->blame = ppd_store_get_blame_finish (PPD_STORE (source), result, &w->error)) != NULL;
   else if (tag == ppd_store_get_text_async)
     w->ok = (w->text = ppd_store_get_text_finish (PPD_STORE (source), result, &w->error)) != NULL;
   else
@@ -165,6 +168,21 @@ bench_history (PpdStore *store,
            g_array_index (times, gint64, n_queries / 2) / 1000.0,
            g_array_index (times, gint64, n_queries * 95 / 100) / 1000.0,
            g_array_index (times, gint64, n_queries - 1) / 1000.0);
+
+  /* Authorship replays the whole log: its cost grows with N. */
+  for (gint64 v = n_ops / 4; v <= n_ops; v += n_ops / 4)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      guint n_spans;
+
+      w = (Wait) { 0, };
+      ppd_store_get_blame_async (store, info.id, v, NULL, on_done, &w);
+      wait_for (&w);
+      pp_blame_get_spans (w.blame->blame, &n_spans);
+      g_print ("blame?v=%" G_GINT64_FORMAT ": %.1f ms (%u spans)\n", v,
+               (g_get_monotonic_time () - t0) / 1000.0, n_spans);
+      ppd_blame_record_free (w.blame);
+    }
   ppd_room_info_clear (&info);
 }
 
