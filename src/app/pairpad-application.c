@@ -189,6 +189,7 @@ pairpad_application_init (PairpadApplication *self)
   static const char *share_accels[] = { "<Control><Shift>c", NULL };
   static const char *people_accels[] = { "<Control>p", NULL };
   static const char *edit_title_accels[] = { "F2", NULL };
+  static const char *history_accels[] = { "<Control>h", NULL };
   static const char *open_file_accels[] = { "<Control>o", NULL };
   static const char *save_as_accels[] = { "<Control><Shift>s", NULL };
 
@@ -204,6 +205,7 @@ pairpad_application_init (PairpadApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.share", share_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.people", people_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.edit-title", edit_title_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "room.history", history_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-file", open_file_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as", save_as_accels);
 }

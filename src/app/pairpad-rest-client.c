@@ -235,7 +235,7 @@ pairpad_rest_client_request_finish (PairpadRestClient  *self,
 
 /* Answers come from the network, so nothing may assume their shape.
  * @node: (nullable): an answer, or a part of one
- * @type: a value's GType (G_TYPE_STRING…), or JSON_TYPE_OBJECT
+ * @type: a value's GType (G_TYPE_STRING…), or JSON_TYPE_OBJECT or JSON_TYPE_ARRAY
  * Returns: (transfer none) (nullable): member @name of @node, when @node
  *   is an object and the member is of @type */
 JsonNode *
@@ -253,6 +253,8 @@ pairpad_rest_get_member (JsonNode   *node,
     return NULL;
   if (type == JSON_TYPE_OBJECT)
     return JSON_NODE_HOLDS_OBJECT (member) ? member : NULL;
+  if (type == JSON_TYPE_ARRAY)
+    return JSON_NODE_HOLDS_ARRAY (member) ? member : NULL;
 
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
     return NULL;

@@ -16,6 +16,7 @@
 #include "pairpad-application.h"
 #include "pairpad-buffer-binding.h"
 #include "pairpad-connection.h"
+#include "pairpad-history-dialog.h"
 #include "pairpad-identity.h"
 #include "pairpad-languages.h"
 #include "pairpad-link.h"
@@ -77,6 +78,7 @@ struct _PairpadRoomView
 
   /* Borrowed */
   GtkWindow            *share_dialog;  /* weak */
+  GtkWindow            *history_dialog; /* weak */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -542,6 +544,9 @@ update_access (PairpadRoomView *self)
 
   gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), editable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), editable);
+  /* Nothing to go back through before the room is there. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.history",
+                                 self->joined && state != PAIRPAD_CONNECTION_FAILED);
   gtk_widget_set_sensitive (GTK_WIDGET (self->title_entry), editable);
   /* The title stays as legible as ever; it just does not open. */
   gtk_widget_set_can_target (GTK_WIDGET (self->title_button), editable);
@@ -1004,6 +1009,34 @@ share_settings_action (GtkWidget  *widget,
   gtk_window_present (self->share_dialog);
 }
 
+/* The room's history, one dialog per room, asking the daemon with the
+ * token we joined with (the owner key wins, as on joining). */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  PairpadRoomView *self = PAIRPAD_ROOM_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
+  if (!self->joined)
+    return;
+
+  if (self->history_dialog == NULL)
+    {
+      const char *token = self->owner_key != NULL ? self->owner_key : self->share_token;
+
+      self->history_dialog = GTK_WINDOW (pairpad_history_dialog_new (parent, self->session,
+                                                                     self->rest, self->server,
+                                                                     self->room, token));
+      g_object_add_weak_pointer (G_OBJECT (self->history_dialog),
+                                 (gpointer *) &self->history_dialog);
+    }
+
+  gtk_window_present (self->history_dialog);
+}
+
 static void
 on_unlocked (GObject      *source,
              GAsyncResult *result,
@@ -1131,6 +1164,14 @@ pairpad_room_view_dispose (GObject *object)
       self->share_dialog = NULL;
       gtk_window_destroy (dialog);
     }
+  if (self->history_dialog != NULL)
+    {
+      GtkWindow *dialog = self->history_dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->history_dialog);
+      self->history_dialog = NULL;
+      gtk_window_destroy (dialog);
+    }
   g_clear_object (&self->binding);
   g_clear_object (&self->connection);
   if (self->session != NULL)
@@ -1230,6 +1271,7 @@ pairpad_room_view_class_init (PairpadRoomViewClass *klass)
   gtk_widget_class_install_action (widget_class, "room.share", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "room.share-settings", NULL,
                                    share_settings_action);
+  gtk_widget_class_install_action (widget_class, "room.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "room.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "room.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "room.follow", "s", follow_action);
@@ -1274,6 +1316,7 @@ pairpad_room_view_init (PairpadRoomView *self)
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>c", "room.share");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>p", "room.people");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "F2", "room.edit-title");
+  add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>h", "room.history");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control>o", "win.open-file");
   add_capture_shortcut (GTK_SHORTCUT_CONTROLLER (controller), "<Control><Shift>s", "win.save-as");
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
