@@ -33,7 +33,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K,
 }
 
 /* An inline SVG icon from a fixed list (no user input reaches it). */
-export function icon(name: 'copy' | 'check' | 'home' | 'eye' | 'upload' | 'close' | 'lock' | 'share'): SVGSVGElement {
+export function icon(name: 'copy' | 'check' | 'home' | 'eye' | 'upload' | 'close' | 'lock' | 'share' | 'history'): SVGSVGElement {
   const paths: Record<typeof name, string> = {
     copy: 'M9 9h10v10H9z M5 15V5h10',
     check: 'M5 12l5 5L20 7',
@@ -42,6 +42,7 @@ export function icon(name: 'copy' | 'check' | 'home' | 'eye' | 'upload' | 'close
     upload: 'M12 16V4 M7 9l5-5 5 5 M4 20h16',
     close: 'M6 6l12 12 M18 6L6 18',
     lock: 'M6 11h12v9H6z M8 11V8a4 4 0 0 1 8 0v3',
+    history: 'M3 12a9 9 0 1 0 2.6-6.4 M3 4v5h5 M12 7v5l3 2',
     share: 'M18 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M6 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M18 22a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M8.6 13.5l6.8 4 M15.4 6.5l-6.8 4',
   };
   const ns = 'http://www.w3.org/2000/svg';

@@ -1,4 +1,4 @@
-// monaco-binding.ts: Monaco editor <-> ClientSession adapter; the only file that imports Monaco.
+// monaco-binding.ts: Monaco editor <-> ClientSession adapter; one of two files importing Monaco.
 //
 // Copyright 2026 The Pairpad Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,9 @@
  * multi-cursor… monaco 0.57 names that bundle internal/common/workers), one
  * tokenizer per language in languages.ts, and the plain editor worker. The
  * full 'monaco-editor' import would add the TypeScript/JSON/CSS/HTML language
- * services (~10 MB) that a shared pad does not need (TOOLCHAIN §6). */
+ * services (~10 MB) that a shared pad does not need (TOOLCHAIN §6). The
+ * other file importing Monaco, history-view.ts, relies on the languages and
+ * the worker set up here. */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';

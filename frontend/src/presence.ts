@@ -5,16 +5,16 @@
 
 import type { ClientSession } from './client-session';
 import type { Disposable, MonacoBinding, RemoteCursor } from './monaco-binding';
-import { isValidColor, type UserInfo } from './protocol';
+import { ColorRules, cssString, rgb, safeColor, textOn } from './person-colors';
+import type { UserInfo } from './protocol';
 
 /* Decides what to draw for each remote person and hands it to the binding,
  * which owns Monaco. Positions come from `session.users`, which the session
  * keeps transformed through every op, so they are always in the current
  * text's code points; this class never transforms anything itself.
  *
- * Each person gets a short CSS class key ("u3") and a <style> element of
- * their own, filled through CSSOM (insertRule), so that names and colors
- * never pass through markup. Following is local only: the protocol has no
+ * Each person gets a short CSS class key ("u3") and rules of their own
+ * (person-colors.ts), so that names and colors never pass through markup. Following is local only: the protocol has no
  * field for it, and the daemon relays only the fields it knows. */
 
 const SEND_INTERVAL_MS = 50;
@@ -24,7 +24,7 @@ interface PersonStyle {
   key: string;
   name: string;
   color: string;
-  element: HTMLStyleElement;
+  rules: ColorRules;
 }
 
 export class Presence implements Disposable {
@@ -66,7 +66,7 @@ export class Presence implements Disposable {
       this.onChange();
     }));
     this.disposables.push(on('user-left', (user) => {
-      this.styles.get(user)?.element.remove();
+      this.styles.get(user)?.rules.dispose();
       this.styles.delete(user);
       this.movedAt.delete(user);
       /* A welcome replaces everyone (user-left, then user-joined for each):
@@ -113,7 +113,7 @@ export class Presence implements Disposable {
     window.clearTimeout(this.labelTimer);
     window.clearTimeout(this.sendTimer);
     for (const s of this.styles.values())
-      s.element.remove();
+      s.rules.dispose();
     this.styles.clear();
   }
 
@@ -183,30 +183,24 @@ export class Presence implements Disposable {
 
   /* The CSS classes of one person, made or updated on demand. */
   private styleFor(u: UserInfo): PersonStyle {
-    const color = isValidColor(u.color) ? u.color.toLowerCase() : '#808080';
+    const color = safeColor(u.color);
     let style = this.styles.get(u.user);
     if (style !== undefined && style.name === u.name && style.color === color)
       return style;
     if (style === undefined) {
-      const element = document.createElement('style');
-      element.dataset['pairpadUser'] = u.user;
-      document.head.append(element);
-      style = { key: `u${this.nextKey++}`, name: u.name, color, element };
+      style = { key: `u${this.nextKey++}`, name: u.name, color, rules: new ColorRules(u.user) };
       this.styles.set(u.user, style);
     }
     style.name = u.name;
     style.color = color;
-    const sheet = style.element.sheet;
-    if (sheet !== null) {
-      while (sheet.cssRules.length > 0)
-        sheet.deleteRule(0);
-      const k = style.key;
-      const [r, g, b] = rgb(color);
-      sheet.insertRule(`.pp-sel-${k} { background-color: rgba(${r}, ${g}, ${b}, 0.25); }`);
-      sheet.insertRule(`.pp-caret-${k} { border-left-color: ${color}; }`);
-      sheet.insertRule(`.pp-caret-${k}.pp-caret-primary::after { content: ${cssString(u.name)};`
-                       + ` background-color: ${color}; color: ${textOn(r, g, b)}; }`);
-    }
+    const k = style.key;
+    const [r, g, b] = rgb(color);
+    style.rules.set([
+      `.pp-sel-${k} { background-color: rgba(${r}, ${g}, ${b}, 0.25); }`,
+      `.pp-caret-${k} { border-left-color: ${color}; }`,
+      `.pp-caret-${k}.pp-caret-primary::after { content: ${cssString(u.name)};`
+        + ` background-color: ${color}; color: ${textOn(r, g, b)}; }`,
+    ]);
     return style;
   }
 
@@ -230,32 +224,4 @@ export class Presence implements Disposable {
     this.lastSendAt = performance.now();
     this.session.setSelection(sel, view);
   }
-}
-
-function rgb(color: string): [number, number, number] {
-  const n = parseInt(color.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/* Black or white, whichever reads better on the color (WCAG luminance). */
-function textOn(r: number, g: number, b: number): string {
-  const lin = (c: number): number => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  const l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  return l > 0.45 ? '#111' : '#fff';
-}
-
-/* Any text as a CSS string literal: everything but letters, digits and
- * spaces becomes a hex escape, so a name can never end the rule. */
-export function cssString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    if (/[A-Za-z0-9 ]/.test(ch))
-      out += ch;
-    else
-      out += `\\${(ch.codePointAt(0) ?? 0x3f).toString(16)} `;
-  }
-  return `${out}"`;
 }

@@ -6,6 +6,7 @@
 import { fetchAuth } from './account';
 import { ClientSession } from './client-session';
 import { copyText, h, icon } from './dom';
+import { HistoryPanel } from './history-panel';
 import { cleanName, COLORS, loadIdentity, saveIdentity, type Identity } from './identity';
 import { DEFAULT_LANGUAGE, fillLanguageSelect, setLanguageSelectValue } from './languages';
 import { MonacoBinding } from './monaco-binding';
@@ -43,7 +44,10 @@ interface StoredSnapshot {
  *   getStatus()                           the connection state in words, as shown
  *   undo(), redo()                        the per-user undo
  *   follow(userId | null)                 follow someone, or stop
- *   getAccessNote()                       the read-only note as shown, '' when editable */
+ *   getAccessNote()                       the read-only note as shown, '' when editable
+ *   openHistory(), closeHistory()         the history panel
+ *   historyVersion()                      the version the panel shows, null when closed or loading
+ *   historyText()                         the text the panel shows */
 export interface PairpadHooks {
   editor: MonacoBinding['editor'];
   session: ClientSession;
@@ -58,6 +62,10 @@ export interface PairpadHooks {
   redo(): void;
   follow(user: string | null): void;
   getAccessNote(): string;
+  openHistory(): void;
+  closeHistory(): void;
+  historyVersion(): number | null;
+  historyText(): string;
 }
 
 declare global {
@@ -144,7 +152,8 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   /* The owner key wins over a link: the owner may also hold links. */
   const ownerKey = loadOwnerKey(roomId);
   const shareToken = linkToken(window.location.hash);
-  session.setToken(ownerKey ?? shareToken);
+  const token = ownerKey ?? shareToken;
+  session.setToken(token);
   rememberRoom({ id: roomId });
 
   /* --- Header --------------------------------------------------------- */
@@ -166,6 +175,10 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
                                    title: 'Copy the link to this room' }, icon('copy'), copyLabel);
   const shareButton = h('button', { type: 'button', className: 'button primary share-button', hidden: true,
                                     title: 'Who may open and edit this room' }, icon('share'), 'Share');
+  const historyButton = h('button', { type: 'button', className: 'button secondary history-button',
+                                      title: 'Earlier versions: who wrote what, diff, restore, download',
+                                      attrs: { 'aria-expanded': 'false' } },
+                          icon('history'), h('span', { className: 'history-label' }, 'History'));
   const share = ownerKey !== null
     ? createShareDialog({ room: roomId, owner: new RoomOwner(roomId, ownerKey), onDeleted: () => leaveDeleted() })
     : null;
@@ -188,6 +201,13 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   const accessText = h('span');
   const accessBar = h('div', { className: 'access-bar', hidden: true, attrs: { role: 'status' } }, icon('lock'), accessText);
   const editorHost = h('div', { className: 'editor-host' });
+  const history = new HistoryPanel({
+    room: roomId,
+    token,
+    session,
+    language: () => session.language ?? DEFAULT_LANGUAGE,
+    onToggle: (open) => historyButton.setAttribute('aria-expanded', String(open)),
+  });
 
   const header = h('header', { className: 'room-header' },
     h('a', { href: '/', className: 'home-link', title: 'Pairpad start page', attrs: { 'aria-label': 'Pairpad start page' } },
@@ -199,10 +219,12 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     status,
     people,
     h('div', { className: 'me-wrap' }, meButton, mePanel),
+    historyButton,
     copyButton,
     shareButton);
 
-  root.replaceChildren(h('div', { className: 'room-page' }, header, accessBar, followBar, notice, editorHost,
+  root.replaceChildren(h('div', { className: 'room-page' }, header, accessBar, followBar, notice,
+                         h('div', { className: 'room-body' }, editorHost, history.element),
                          share?.dialog ?? null));
 
   /* --- Editor, presence, socket --------------------------------------- */
@@ -235,6 +257,7 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     if (document.activeElement !== languageSelect)
       setLanguageSelectValue(languageSelect, language);
     binding.setLanguage(language);
+    history.setLanguage(language);
   };
   showMeta();
   session.on('meta', (language, title) => {
@@ -290,6 +313,12 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
   session.on('access', applyAccess);
   session.on('joined', applyAccess);
   shareButton.addEventListener('click', () => share?.open());
+  historyButton.addEventListener('click', () => {
+    if (history.isOpen)
+      history.close();
+    else
+      history.open();
+  });
 
   /* --- People ----------------------------------------------------------- */
   function personChip(u: UserInfo): HTMLElement {
@@ -593,6 +622,7 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     window.clearInterval(countdown);
     socket.stop();
     presence.dispose();
+    history.dispose();
     binding.dispose();
     try {
       localStorage.removeItem(snapshotKey(roomId));
@@ -618,6 +648,10 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     redo: () => binding.redo(),
     follow: (user) => presence.follow(user),
     getAccessNote: () => accessNote,
+    openHistory: () => history.open(),
+    closeHistory: () => history.close(),
+    historyVersion: () => history.version,
+    historyText: () => history.text,
   };
 
   socket.start();
