@@ -998,3 +998,24 @@ pp_test_clients_assert_converged (PpTestDaemon  *daemon,
       g_assert_cmpstr (client_text, ==, text);
     }
 }
+
+/* A request on @room's @resource ("text?v=3", "access", "" for the room
+ * itself) that must answer @expected_status; its JSON answer, if any. */
+JsonNode *
+pp_test_room_request (PpTestDaemon *daemon,
+                      const char   *room,
+                      const char   *method,
+                      const char   *resource,
+                      const char   *body,
+                      const char   *token,
+                      guint         expected_status)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/rooms/", room, *resource ? "/" : "", resource,
+                                       NULL);
+  guint status = 0;
+  JsonNode *answer = pp_test_daemon_request_with_token (daemon, method, path, body, token,
+                                                        &status);
+
+  g_assert_cmpuint (status, ==, expected_status);
+  return answer;
+}

@@ -116,6 +116,13 @@ JsonNode     *pp_test_daemon_request_with_headers
                                             const char * const  *headers,
                                             guint               *status,
                                             SoupMessageHeaders **response_headers);
+JsonNode     *pp_test_room_request         (PpTestDaemon  *daemon,
+                                            const char    *room,
+                                            const char    *method,
+                                            const char    *resource,
+                                            const char    *body,
+                                            const char    *token,
+                                            guint          expected_status);
 char         *pp_test_daemon_create_room   (PpTestDaemon  *daemon,
                                             const char    *text);
 char         *pp_test_daemon_dup_text      (PpTestDaemon  *daemon,

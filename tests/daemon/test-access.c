@@ -45,25 +45,6 @@ create_room (PpTestDaemon *daemon,
   g_assert_cmpuint (strlen (room->owner_key), ==, 43);
 }
 
-/* An owner request on @room's @resource ("access", "links/edit", ""). */
-static JsonNode *
-owner_request (PpTestDaemon *daemon,
-               const Room   *room,
-               const char   *method,
-               const char   *resource,
-               const char   *body,
-               const char   *key,
-               guint         expected_status)
-{
-  g_autofree char *path = g_strconcat ("/api/v1/rooms/", room->id, *resource ? "/" : "",
-                                       resource, NULL);
-  guint status = 0;
-  JsonNode *answer = pp_test_daemon_request_with_token (daemon, method, path, body, key, &status);
-
-  g_assert_cmpuint (status, ==, expected_status);
-  return answer;
-}
-
 static char *
 dup_link (JsonNode   *access,
           const char *kind)
@@ -181,17 +162,17 @@ test_owner (void)
   pp_test_daemon_start (daemon);
   create_room (daemon, &room);
 
-  access = owner_request (daemon, &room, "GET", "access", NULL, room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "GET", "access", NULL, room.owner_key, 200);
   g_assert_cmpstr (member_string (access, "access"), ==, "edit");
   g_assert_false (json_object_get_boolean_member (json_node_get_object (access), "locked"));
   g_assert_null (dup_link (access, "edit"));
   g_assert_null (dup_link (access, "view"));
 
-  unauthorized = owner_request (daemon, &room, "GET", "access", NULL, NULL, 401);
+  unauthorized = pp_test_room_request (daemon, room.id, "GET", "access", NULL, NULL, 401);
   g_assert_cmpstr (member_string (json_object_get_member (json_node_get_object (unauthorized),
                                                           "error"), "code"), ==, "forbidden");
-  wrong = owner_request (daemon, &room, "PATCH", "access", "{\"locked\":true}",
-                         "not-the-owner-key", 403);
+  wrong = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"locked\":true}",
+                                "not-the-owner-key", 403);
 
   guest = join (daemon, &room, "guest-0001", NULL, &guest_welcome);
   g_assert_cmpstr (member_string (guest_welcome, "role"), ==, "editor");
@@ -237,8 +218,8 @@ test_view_only (void)
   viewer_id = member_string (welcome, "user");
   owner = join (daemon, &room, "owner-0001", room.owner_key, &owner_welcome);
 
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"access\":\"view\"}",
-                          room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"access\":\"view\"}",
+                                 room.owner_key, 200);
   g_assert_cmpstr (member_string (access, "access"), ==, "view");
 
   changed = pp_test_socket_wait_frame (viewer, "access", TIMEOUT_MS);
@@ -296,12 +277,12 @@ test_share_links (void)
   pp_test_daemon_start (daemon);
   create_room (daemon, &room);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "POST", "links/edit", NULL, room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "POST", "links/edit", NULL, room.owner_key, 200);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "POST", "links/view", NULL, room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "POST", "links/view", NULL, room.owner_key, 200);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"access\":\"restricted\"}",
-                          room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"access\":\"restricted\"}",
+                                 room.owner_key, 200);
   edit_link = dup_link (access, "edit");
   view_link = dup_link (access, "view");
   g_assert_nonnull (edit_link);
@@ -329,7 +310,7 @@ test_share_links (void)
   g_assert_cmpstr (member_string (viewer_welcome, "role"), ==, "viewer");
 
   /* The owner replaces the edit link: its holder is out, the viewer stays. */
-  rotated = owner_request (daemon, &room, "POST", "links/edit", NULL, room.owner_key, 200);
+  rotated = pp_test_room_request (daemon, room.id, "POST", "links/edit", NULL, room.owner_key, 200);
   new_edit_link = dup_link (rotated, "edit");
   g_assert_cmpstr (new_edit_link, !=, edit_link);
   assert_closed_with (editor, "forbidden", 4403);
@@ -340,12 +321,13 @@ test_share_links (void)
 
   /* The owner sees the same links again later: they are derived, not kept. */
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "GET", "access", NULL, room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "GET", "access", NULL, room.owner_key, 200);
   g_clear_pointer (&edit_link, g_free);
   edit_link = dup_link (access, "edit");
   g_assert_cmpstr (edit_link, ==, new_edit_link);
 
-  revoked = owner_request (daemon, &room, "DELETE", "links/view", NULL, room.owner_key, 200);
+  revoked = pp_test_room_request (daemon, room.id, "DELETE", "links/view", NULL, room.owner_key,
+                                  200);
   g_assert_null (dup_link (revoked, "view"));
   assert_closed_with (viewer, "forbidden", 4403);
   assert_refused (daemon, &room, view_link);
@@ -379,8 +361,8 @@ test_lock (void)
 
   pp_test_daemon_start (daemon);
   create_room (daemon, &room);
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"locked\":true}", room.owner_key,
-                          200);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"locked\":true}",
+                                 room.owner_key, 200);
   owner = join (daemon, &room, "owner-0001", room.owner_key, &welcome);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (welcome), "locked"));
   g_assert_cmpstr (member_string (welcome, "role"), ==, "owner");
@@ -389,8 +371,8 @@ test_lock (void)
   pp_test_socket_free (owner);
 
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"locked\":false}",
-                          room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"locked\":false}",
+                                 room.owner_key, 200);
   g_clear_pointer (&welcome, json_node_unref);
   owner = join (daemon, &room, "owner-0001", room.owner_key, &welcome);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (welcome), "locked"));
@@ -398,15 +380,15 @@ test_lock (void)
 
   /* Bad settings are refused and change nothing. */
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"locked\":\"yes\"}",
-                          room.owner_key, 400);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"locked\":\"yes\"}",
+                                 room.owner_key, 400);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "PATCH", "access", "{\"access\":\"everyone\"}",
-                          room.owner_key, 400);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "{\"access\":\"everyone\"}",
+                                 room.owner_key, 400);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "PATCH", "access", "[1]", room.owner_key, 400);
+  access = pp_test_room_request (daemon, room.id, "PATCH", "access", "[1]", room.owner_key, 400);
   g_clear_pointer (&access, json_node_unref);
-  access = owner_request (daemon, &room, "GET", "access", NULL, room.owner_key, 200);
+  access = pp_test_room_request (daemon, room.id, "GET", "access", NULL, room.owner_key, 200);
   g_assert_cmpstr (member_string (access, "access"), ==, "edit");
   g_assert_false (json_object_get_boolean_member (json_node_get_object (access), "locked"));
   g_assert_true (send_op (owner, 1, 2));
@@ -441,8 +423,8 @@ test_delete (gconstpointer data)
   guest = join (daemon, &room, "guest-0001", NULL, &welcome);
   g_assert_true (send_op (guest, 0, 1));
 
-  none = owner_request (daemon, &room, "DELETE", "", NULL, other.owner_key, 403);
-  gone = owner_request (daemon, &room, "DELETE", "", NULL, room.owner_key, 204);
+  none = pp_test_room_request (daemon, room.id, "DELETE", "", NULL, other.owner_key, 403);
+  gone = pp_test_room_request (daemon, room.id, "DELETE", "", NULL, room.owner_key, 204);
   assert_closed_with (guest, "not_found", 4404);
   pp_test_socket_free (guest);
 

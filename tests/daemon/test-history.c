@@ -11,31 +11,6 @@
 
 #include "daemon-harness.h"
 
-static char *
-room_path (const char *room,
-           const char *resource)
-{
-  return g_strconcat ("/api/v1/rooms/", room, "/", resource, NULL);
-}
-
-static JsonNode *
-request (PpTestDaemon *daemon,
-         const char   *method,
-         const char   *room,
-         const char   *resource,
-         const char   *body,
-         const char   *token,
-         guint         expected_status)
-{
-  g_autofree char *path = room_path (room, resource);
-  guint status = 0;
-  JsonNode *answer = pp_test_daemon_request_with_token (daemon, method, path, body, token,
-                                                        &status);
-
-  g_assert_cmpuint (status, ==, expected_status);
-  return answer;
-}
-
 /* Two people type at once: the spans cover the text exactly, and each
  * character is attributed to whoever typed it. */
 static void
@@ -73,7 +48,7 @@ test_blame (gconstpointer data)
   pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { ann, bob }, 2);
 
   text = pp_test_daemon_dup_text (daemon, room, NULL);
-  blame = request (daemon, "GET", room, "blame", NULL, NULL, 200);
+  blame = pp_test_room_request (daemon, room, "GET", "blame", NULL, NULL, 200);
   spans = json_object_get_array_member (json_node_get_object (blame), "spans");
   for (guint i = 0; i < json_array_get_length (spans); i++)
     {
@@ -123,27 +98,30 @@ test_checkpoints (void)
   room = json_object_get_string_member (json_node_get_object (created), "id");
   key = json_object_get_string_member (json_node_get_object (created), "owner_key");
 
-  first = request (daemon, "POST", room, "checkpoints", "{\"name\":\"before the refactor\"}",
-                   NULL, 201);
+  first = pp_test_room_request (daemon, room, "POST", "checkpoints",
+                                "{\"name\":\"before the refactor\"}", NULL, 201);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (first), "v"), ==, 0);
   ann = pp_test_client_new (daemon, room, "checkpoint-ann-1", "Ann");
   pp_test_client_join (ann);
   pp_test_client_insert (ann, 1, "yz");
   pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { ann }, 1);
-  second = request (daemon, "POST", room, "checkpoints", "{\"name\":\"after 🙂\"}", NULL, 201);
+  second = pp_test_room_request (daemon, room, "POST", "checkpoints", "{\"name\":\"after 🙂\"}",
+                                 NULL, 201);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (second), "v"), ==, 1);
 
-  list = request (daemon, "GET", room, "checkpoints", NULL, NULL, 200);
+  list = pp_test_room_request (daemon, room, "GET", "checkpoints", NULL, NULL, 200);
   checkpoints = json_object_get_array_member (json_node_get_object (list), "checkpoints");
   g_assert_cmpuint (json_array_get_length (checkpoints), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (checkpoints, 1),
                                                   "name"), ==, "after 🙂");
 
-  bad = request (daemon, "POST", room, "checkpoints", "{\"name\":\"\"}", NULL, 400);
-  access = request (daemon, "PATCH", room, "access", "{\"access\":\"view\"}", key, 200);
-  refused = request (daemon, "POST", room, "checkpoints", "{\"name\":\"mine\"}", NULL, 403);
+  bad = pp_test_room_request (daemon, room, "POST", "checkpoints", "{\"name\":\"\"}", NULL, 400);
+  access = pp_test_room_request (daemon, room, "PATCH", "access", "{\"access\":\"view\"}", key,
+                                 200);
+  refused = pp_test_room_request (daemon, room, "POST", "checkpoints", "{\"name\":\"mine\"}", NULL,
+                                  403);
   g_clear_pointer (&refused, json_node_unref);
-  refused = request (daemon, "POST", room, "restore", "{\"v\":0}", NULL, 403);
+  refused = pp_test_room_request (daemon, room, "POST", "restore", "{\"v\":0}", NULL, 403);
 
   pp_test_client_free (ann);
   pp_test_daemon_stop_cleanly (daemon);
@@ -187,7 +165,7 @@ test_restore (gconstpointer data)
   {
     g_autofree char *body = g_strdup_printf ("{\"v\":%" G_GINT64_FORMAT "}", before);
 
-    restored = request (daemon, "POST", room, "restore", body, NULL, 200);
+    restored = pp_test_room_request (daemon, room, "POST", "restore", body, NULL, 200);
   }
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (restored), "restored"), ==,
                    before);
@@ -201,7 +179,7 @@ test_restore (gconstpointer data)
   {
     g_autofree char *resource = g_strdup_printf ("text?v=%" G_GINT64_FORMAT, version - 1);
 
-    middle = request (daemon, "GET", room, resource, NULL, NULL, 200);
+    middle = pp_test_room_request (daemon, room, "GET", resource, NULL, NULL, 200);
   }
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (middle), "text"), ==,
                    "oops");
@@ -262,7 +240,8 @@ assert_text_at (PpTestDaemon *daemon,
                 const char   *expected)
 {
   g_autofree char *resource = g_strdup_printf ("text?v=%" G_GINT64_FORMAT, version);
-  g_autoptr(JsonNode) answer = request (daemon, "GET", room, resource, NULL, NULL, 200);
+  g_autoptr(JsonNode) answer = pp_test_room_request (daemon, room, "GET", resource, NULL, NULL,
+                                                     200);
 
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "text"), ==,
                    expected);
@@ -301,8 +280,8 @@ test_retention (gconstpointer data)
                     pp_client_session_get_version (ann->session) == i, 10000);
       g_ptr_array_add (texts, pp_test_client_dup_text (ann));
       if (i == 5)
-        checkpoint = request (daemon, "POST", room, "checkpoints", "{\"name\":\"five\"}", NULL,
-                              201);
+        checkpoint = pp_test_room_request (daemon, room, "POST", "checkpoints",
+                                           "{\"name\":\"five\"}", NULL, 201);
     }
   last = texts->len - 1;
 
@@ -311,11 +290,11 @@ test_retention (gconstpointer data)
       assert_text_at (daemon, room, 5, g_ptr_array_index (texts, 5));
       for (gint64 v = last - 20; v <= last; v++)
         assert_text_at (daemon, room, v, g_ptr_array_index (texts, v));
-      gone = request (daemon, "GET", room, "text?v=3", NULL, NULL, 410);
+      gone = pp_test_room_request (daemon, room, "GET", "text?v=3", NULL, NULL, 410);
       g_clear_pointer (&gone, json_node_unref);
-      gone = request (daemon, "GET", room, "ops?since=0", NULL, NULL, 410);
+      gone = pp_test_room_request (daemon, room, "GET", "ops?since=0", NULL, NULL, 410);
       g_clear_pointer (&gone, json_node_unref);
-      blame = request (daemon, "GET", room, "blame", NULL, NULL, 200);
+      blame = pp_test_room_request (daemon, room, "GET", "blame", NULL, NULL, 200);
       g_clear_pointer (&blame, json_node_unref);
 
       pp_test_client_free (ann);
