@@ -14,6 +14,7 @@
 #include "pp-rope.h"
 #include "pp-document.h"
 #include "pp-language.h"
+#include "pp-completion.h"
 #include "pp-protocol.h"
 #include "pp-client-session.h"
 #include "pp-output-queue.h"

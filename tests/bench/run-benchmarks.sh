@@ -11,13 +11,17 @@ cd "$top"
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" --buildtype=release -Dtests=true -Dbenchmarks=true
 fi
-ninja -C "$build" tests/bench/bench-text-op tests/bench/bench-document tests/bench/bench-store
+ninja -C "$build" tests/bench/bench-text-op tests/bench/bench-document tests/bench/bench-completion \
+  tests/bench/bench-store
 
 echo "== Text operations"
 "$build/tests/bench/bench-text-op"
 echo
 echo "== Documents (rope)"
 "$build/tests/bench/bench-document"
+echo
+echo "== Built-in completions"
+"$build/tests/bench/bench-completion"
 echo
 echo "== Group commit, SQLite (WAL, synchronous=NORMAL)"
 "$build/tests/bench/bench-store"
