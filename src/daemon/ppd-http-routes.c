@@ -11,6 +11,7 @@
 
 #include "ppd-auth-routes.h"
 #include "ppd-http-responses.h"
+#include "ppd-completion.h"
 #include "ppd-history.h"
 #include "ppd-http-routes.h"
 #include "ppd-identity.h"
@@ -37,6 +38,7 @@ typedef enum
   ROUTE_CHECKPOINTS,
   ROUTE_RESTORE,
   ROUTE_DOWNLOAD,
+  ROUTE_COMPLETE,
 } Route;
 
 typedef struct
@@ -482,6 +484,7 @@ admin_action (Request *r)
     case ROUTE_CHECKPOINTS:
     case ROUTE_RESTORE:
     case ROUTE_DOWNLOAD:
+    case ROUTE_COMPLETE:
     default:
       return PPD_ROOM_ADMIN_DELETE_ROOM;
     }
@@ -565,6 +568,10 @@ on_room_for_request (GObject      *source,
       ppd_history_handle (r->context, r->msg, room, history_action (r), version);
       return;
 
+    case ROUTE_COMPLETE:
+      ppd_completion_handle (r->context, r->msg, room);
+      return;
+
     case ROUTE_WS:
     case ROUTE_ACCESS:
     case ROUTE_LINK:
@@ -577,7 +584,7 @@ on_room_for_request (GObject      *source,
 }
 
 /* Splits /api/v1/rooms/{id}[/ops|/text|/ws|/access|/links/{edit|view}|/blame|
- * /checkpoints|/restore|/download]; FALSE when it is none of those. */
+ * /checkpoints|/restore|/download|/complete]; FALSE when it is none of those. */
 static gboolean
 parse_room_path (const char  *path,
                  char       **id,
@@ -613,6 +620,8 @@ parse_room_path (const char  *path,
     *route = ROUTE_RESTORE;
   else if (n == 2 && g_str_equal (parts[1], "download"))
     *route = ROUTE_DOWNLOAD;
+  else if (n == 2 && g_str_equal (parts[1], "complete"))
+    *route = ROUTE_COMPLETE;
   else if (n == 3 && g_str_equal (parts[1], "links") && pp_link_kind_from_string (parts[2], link))
     *route = ROUTE_LINK;
   else
@@ -640,6 +649,7 @@ method_allowed (Route       route,
     case ROUTE_CHECKPOINTS:
       return read || g_str_equal (method, SOUP_METHOD_POST);
     case ROUTE_RESTORE:
+    case ROUTE_COMPLETE:
       return g_str_equal (method, SOUP_METHOD_POST);
     case ROUTE_BLAME:
     case ROUTE_DOWNLOAD:

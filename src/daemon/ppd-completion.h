@@ -1,0 +1,18 @@
+/* ppd-completion.h: completions for a place in a room's text, over REST.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "ppd-context.h"
+
+G_BEGIN_DECLS
+
+void ppd_completion_handle (PpdContext        *context,
+                            SoupServerMessage *msg,
+                            PpdRoom           *room);
+
+G_END_DECLS
