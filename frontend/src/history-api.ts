@@ -1,4 +1,5 @@
-// history-api.ts: a room's history over REST: past texts, blame, checkpoints, restore, download.
+// history-api.ts: a room's REST calls beside the WebSocket: its history (past
+// texts, blame, checkpoints, restore, download) and completions.
 //
 // Copyright 2026 The Pairpad Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,6 +19,12 @@ export interface PastVersion {
   v: number;
   text: string;
   spans: BlameSpan[];
+}
+
+/** What POST …/complete offers: `insert` replaces the `prefixLength` code points before the cursor. */
+export interface Completions {
+  prefixLength: number;
+  items: { label: string; insert: string; kind: string }[];
 }
 
 /** A refused or failed call; `message` is for a person. */
@@ -60,6 +67,22 @@ export class RoomHistory {
     const answer = await this.json('POST', 'restore', { v });
     const nv = (answer as { v?: unknown } | null)?.v;
     return typeof nv === 'number' ? nv : -1;
+  }
+
+  /** Completions for the word before code point `position` of the text at `v`. */
+  async complete(position: number, v: number): Promise<Completions> {
+    const answer = (await this.json('POST', 'complete', { position, v })) as
+      { prefix_length?: unknown; items?: unknown } | null;
+    const items = Array.isArray(answer?.items) ? answer.items : [];
+    return {
+      prefixLength: typeof answer?.prefix_length === 'number' ? answer.prefix_length : 0,
+      items: items.flatMap((raw: unknown) => {
+        const i = raw as { label?: unknown; insert?: unknown; kind?: unknown } | null;
+        if (typeof i?.label !== 'string' || typeof i.insert !== 'string')
+          return [];
+        return [{ label: i.label, insert: i.insert, kind: typeof i.kind === 'string' ? i.kind : 'word' }];
+      }),
+    };
   }
 
   /* A plain link cannot carry the Authorization header, so the file is

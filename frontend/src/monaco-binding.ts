@@ -11,6 +11,7 @@
  * other file importing Monaco, history-view.ts, relies on the languages and
  * the worker set up here. */
 import * as monaco from 'monaco-editor/editor/editor.api';
+import type { Completions } from './history-api';
 import 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import 'monaco-editor/languages/definitions/cpp/register';
@@ -136,7 +137,10 @@ export class MonacoBinding implements Disposable {
       padding: { top: 16 },          /* room for the name label of a caret on line 1 */
       scrollBeyondLastLine: false,
       fixedOverflowWidgets: true,
-      quickSuggestions: false,       /* no language service: word guesses only get in the way */
+      /* Suggestions come from the daemon (setCompletionSource), which knows
+       * the whole room; Monaco's own word guesses would only compete. */
+      quickSuggestions: false,
+      quickSuggestionsDelay: 150,
       wordBasedSuggestions: 'off',
       renderWhitespace: 'selection',
       readOnly: !this.ready,
@@ -275,6 +279,47 @@ export class MonacoBinding implements Disposable {
 
   focus(): void {
     this.editor.focus();
+  }
+
+  /**
+   * Offers what `source` suggests for the word before the caret, as the
+   * user types (debounced by Monaco's quickSuggestionsDelay). Asked only
+   * while every local edit is acknowledged, so the caret's code point is a
+   * position in the room's text at the session's version; taking one is an
+   * ordinary edit.
+   */
+  setCompletionSource(source: (position: number, v: number) => Promise<Completions>): void {
+    const kinds: Record<string, monaco.languages.CompletionItemKind> = {
+      word: monaco.languages.CompletionItemKind.Text,
+      keyword: monaco.languages.CompletionItemKind.Keyword,
+      snippet: monaco.languages.CompletionItemKind.Snippet,
+    };
+    const registration = monaco.languages.registerCompletionItemProvider('*', {
+      provideCompletionItems: async (model, position) => {
+        if (model !== this.model || !this.session.canEdit || this.session.unsent > 0)
+          return { suggestions: [] };
+        const cp = this.index.toCp(model.getOffsetAt(position));
+        const typed = model.getVersionId();
+        const offered = await source(cp, this.session.version).catch(() => null);
+        /* Stale once the text moved on meanwhile: the next keystroke asks again. */
+        if (offered === null || model.getVersionId() !== typed)
+          return { suggestions: [] };
+        const start = model.getPositionAt(this.index.toUtf16(Math.max(0, cp - offered.prefixLength)));
+        const range = monaco.Range.fromPositions(start, position);
+        return {
+          suggestions: offered.items.map((item, i) => ({
+            label: item.label,
+            insertText: item.insert,
+            kind: kinds[item.kind] ?? monaco.languages.CompletionItemKind.Text,
+            detail: item.kind,
+            range,
+            sortText: String(i).padStart(4, '0'),
+          })),
+        };
+      },
+    });
+    this.disposables.push(registration);
+    this.editor.updateOptions({ quickSuggestions: { other: true, comments: false, strings: false } });
   }
 
   /** Makes the editor read-only with `reason` shown on a typing attempt, or editable again (null). */
