@@ -1,13 +1,10 @@
 // history.test.mjs: the history panel in real Chromium: checkpoints, blame tints, download, restore.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { screenshotPath, twoPeople, waitFor } from './harness.mjs';
 
 const cast = twoPeople();
-const docsImage = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'images', 'history-panel.png');
 
 const synced = (page) => page.evaluate(() => window.pairpad.session.state === 'synced' && window.pairpad.session.unsent === 0);
 const text = (page) => page.evaluate(() => window.pairpad.getText());
@@ -104,8 +101,6 @@ test('Alice saves a checkpoint, clears the room, finds her text in the history a
   const aliceName = await a.evaluate(() => window.pairpad.session.name);
   assert.match(await a.locator('.history-legend').innerText(), new RegExp(aliceName));
   await a.screenshot({ path: screenshotPath('history-panel.png') });
-  mkdirSync(dirname(docsImage), { recursive: true });
-  copyFileSync(screenshotPath('history-panel.png'), docsImage);
 
   /* The diff against now shows the deleted text. */
   await a.click('.history-diff');
