@@ -113,6 +113,25 @@ static const Setting settings[] = {
   UINT_SETTING ("history-ops", "store", "PAIRPAD_HISTORY_OPS", history_ops, 0, 1000000000,
                 N_("Versions of full history every room keeps; older ops are folded into "
                    "snapshots, checkpoints stay readable (default 0: keep everything)"), N_("N")),
+  STRING_SETTING ("completion-endpoint", "completion", "PAIRPAD_COMPLETION_ENDPOINT",
+                  completion_endpoint,
+                  N_("Base URL of a language model server that completes code, like "
+                     "http://127.0.0.1:11434 (default: none, only the built-in completions)"),
+                  N_("URL")),
+  STRING_SETTING ("completion-model", "completion", "PAIRPAD_COMPLETION_MODEL", completion_model,
+                  N_("Model the completion server runs, like qwen2.5-coder:1.5b; needed with "
+                     "--completion-endpoint"), N_("NAME")),
+  STRING_SETTING ("completion-api-key-file", "completion", "PAIRPAD_COMPLETION_API_KEY_FILE",
+                  completion_api_key_file,
+                  N_("File whose content is sent to the completion server as a bearer token "
+                     "(default: none)"), N_("FILE")),
+  STRING_SETTING ("completion-api", "completion", "PAIRPAD_COMPLETION_API", completion_api,
+                  N_("How the completion server is spoken to: openai (/v1/completions) or "
+                     "ollama (/api/generate) (default openai)"), N_("API")),
+  UINT_SETTING ("completion-timeout-ms", "completion", "PAIRPAD_COMPLETION_TIMEOUT_MS",
+                completion_timeout_ms, 10, 600000,
+                N_("Milliseconds to wait for the model before answering with the built-in "
+                   "completions only (default 1500)"), N_("MS")),
 };
 
 static void
@@ -199,6 +218,8 @@ ppd_config_new_default (void)
   self->room_unload_s = 60;
   self->snapshot_interval = 1000;
   self->catchup_limit = 10000;
+  self->completion_api = g_strdup ("openai");
+  self->completion_timeout_ms = 1500;
 
   return self;
 }
@@ -214,6 +235,9 @@ ppd_config_free (PpdConfig *self)
   g_strfreev (self->allowed_origins);
   g_strfreev (self->trusted_proxies);
   g_free (self->auth_header);
+  if (self->completion_api_key != NULL)
+    explicit_bzero (self->completion_api_key, strlen (self->completion_api_key));
+  g_free (self->completion_api_key);
   g_free (self->config_file);
   g_free (self);
 }
@@ -388,6 +412,77 @@ validate_identity (PpdConfig  *self,
   return TRUE;
 }
 
+/* The model server: a plain http(s) URL, a model, and the key read once,
+ * now, so that a missing file stops the start and not the first request. */
+static gboolean
+validate_completion (PpdConfig  *self,
+                     GError    **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *key = NULL;
+  gsize length;
+
+  if (g_str_equal (self->completion_api, "openai"))
+    self->completion_api_kind = PPD_COMPLETION_API_OPENAI;
+  else if (g_str_equal (self->completion_api, "ollama"))
+    self->completion_api_kind = PPD_COMPLETION_API_OLLAMA;
+  else
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("completion-api: “%s” must be openai or ollama"), self->completion_api);
+      return FALSE;
+    }
+
+  if (self->completion_endpoint != NULL && *self->completion_endpoint == '\0')
+    g_clear_pointer (&self->completion_endpoint, g_free);
+  if (self->completion_endpoint == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (self->completion_endpoint, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("completion-endpoint: “%s” is not an http:// or https:// URL"),
+                   self->completion_endpoint);
+      return FALSE;
+    }
+  /* The paths are appended: http://host:11434/ and http://host:11434 are one. */
+  length = strlen (self->completion_endpoint);
+  while (length > 0 && self->completion_endpoint[length - 1] == '/')
+    self->completion_endpoint[--length] = '\0';
+
+  if (self->completion_model == NULL || *self->completion_model == '\0')
+    {
+      g_set_error_literal (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                           _("completion-endpoint needs completion-model, the model to ask"));
+      return FALSE;
+    }
+
+  if (self->completion_api_key_file != NULL)
+    {
+      if (!g_file_get_contents (self->completion_api_key_file, &key, NULL, error))
+        {
+          g_prefix_error (error, "completion-api-key-file: ");
+          return FALSE;
+        }
+      g_strstrip (key);
+      if (*key == '\0' || strpbrk (key, "\r\n") != NULL)
+        {
+          g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                       _("completion-api-key-file: %s must hold one key on one line"),
+                       self->completion_api_key_file);
+          explicit_bzero (key, strlen (key));
+          return FALSE;
+        }
+      g_free (self->completion_api_key);
+      self->completion_api_key = g_steal_pointer (&key);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 validate (PpdConfig  *self,
           GError    **error)
@@ -430,6 +525,9 @@ validate (PpdConfig  *self,
     }
 
   if (!validate_identity (self, error))
+    return FALSE;
+
+  if (!validate_completion (self, error))
     return FALSE;
 
   g_clear_pointer (&self->allowed_origins, g_strfreev);
@@ -503,10 +601,10 @@ ppd_config_new_from_args (int        *argc,
     _("Serves Pairpad rooms: a REST API and one WebSocket per room, with every edit\n"
       "stored before it is acknowledged."));
   g_option_context_set_description (context,
-    _("Settings come from the options, then the config file (groups [daemon], [limits]\n"
-      "and [store], keys named like the options), then PAIRPAD_* environment variables\n"
-      "(PAIRPAD_PORT, PAIRPAD_ADDRESS, PAIRPAD_DATABASE, PAIRPAD_MAX_FRAME_BYTES, …).\n"
-      "See docs/operations.md."));
+    _("Settings come from the options, then the config file (groups [daemon], [limits],\n"
+      "[store] and [completion], keys named like the options), then PAIRPAD_* environment\n"
+      "variables (PAIRPAD_PORT, PAIRPAD_ADDRESS, PAIRPAD_DATABASE, PAIRPAD_MAX_FRAME_BYTES,\n"
+      "…). See docs/operations.md."));
   g_option_context_add_main_entries (context, (GOptionEntry *) entries->data, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, argc, argv, error))

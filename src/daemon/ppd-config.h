@@ -24,6 +24,13 @@ typedef enum
   PPD_ROOM_CREATION_ACCOUNTS,   /* signed-in people only */
 } PpdRoomCreation;
 
+/* How the completion model's server is spoken to (--completion-api). */
+typedef enum
+{
+  PPD_COMPLETION_API_OPENAI,   /* POST {endpoint}/v1/completions */
+  PPD_COMPLETION_API_OLLAMA,   /* POST {endpoint}/api/generate */
+} PpdCompletionApi;
+
 /* Validated once at start-up; read-only afterwards. */
 typedef struct
 {
@@ -59,6 +66,14 @@ typedef struct
   guint             snapshot_interval;   /* ops between snapshots */
   guint             catchup_limit;       /* log entries a room keeps in memory for hello.v */
   guint             history_ops;         /* versions of full history kept; 0: all */
+
+  char             *completion_endpoint; /* base URL of a model server, or NULL: none */
+  char             *completion_model;
+  char             *completion_api_key_file;
+  char             *completion_api_key;  /* read from the file at start; never logged */
+  char             *completion_api;      /* as given: openai | ollama */
+  PpdCompletionApi  completion_api_kind; /* from completion_api */
+  guint             completion_timeout_ms;
 } PpdConfig;
 
 #define PPD_CONFIG_ERROR (ppd_config_error_quark ())

@@ -30,6 +30,7 @@ struct _PpdContext
   PpdStatic        *web;
   PpPoller         *poller;
   PpdAddressLimits *address_limits;
+  PpdModelCompletion *model_completion; /* NULL without --completion-endpoint */
 
   /* Flags */
   guint            stopping : 1;
@@ -85,6 +86,7 @@ ppd_context_dispose (GObject *object)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->web);
+  g_clear_object (&self->model_completion);
   g_clear_object (&self->registry);
   g_clear_object (&self->store);
 
@@ -136,6 +138,8 @@ ppd_context_new (PpdConfig  *config,
     return NULL;
 
   self->registry = ppd_room_registry_new (self->store, self->config, self->metrics);
+  if (config->completion_endpoint != NULL)
+    self->model_completion = ppd_model_completion_new (config, self->metrics);
   self->web = ppd_static_new (config->web_root);
   if (!g_file_test (config->web_root, G_FILE_TEST_IS_DIR))
     g_warning ("No browser client in %s: the API works, the web pages do not "
@@ -191,6 +195,13 @@ PpPoller *
 ppd_context_get_poller (PpdContext *self)
 {
   return self->poller;
+}
+
+/* Returns: (nullable): the completion model, when one is configured */
+PpdModelCompletion *
+ppd_context_get_model_completion (PpdContext *self)
+{
+  return self->model_completion;
 }
 
 PpdMetrics *

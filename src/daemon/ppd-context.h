@@ -10,6 +10,7 @@
 #include "ppd-address-limits.h"
 #include "ppd-config.h"
 #include "ppd-metrics.h"
+#include "ppd-model-completion.h"
 #include "ppd-room-registry.h"
 #include "ppd-static.h"
 #include "ppd-store.h"
@@ -26,6 +27,8 @@ const PpdConfig *ppd_context_get_config     (PpdContext          *self);
 PpdStore        *ppd_context_get_store      (PpdContext          *self);
 PpdRoomRegistry *ppd_context_get_registry   (PpdContext          *self);
 PpdMetrics      *ppd_context_get_metrics    (PpdContext          *self);
+PpdModelCompletion *ppd_context_get_model_completion
+                                            (PpdContext          *self);
 PpPoller        *ppd_context_get_poller     (PpdContext          *self);
 PpdAddressLimits *ppd_context_get_address_limits
                                             (PpdContext          *self);

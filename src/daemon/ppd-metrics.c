@@ -28,6 +28,13 @@ struct _PpdMetrics
   guint64     frames_received;
   guint64     frames_sent;
   GHashTable *dropped;     /* reason → guint64* */
+  guint64     model_requests;
+  GHashTable *fallbacks;   /* reason → guint64* */
+};
+
+/* Shown from the start, so that a rate can be taken before the first one. */
+static const char * const fallback_reasons[] = {
+  "timeout", "error", "malformed", "rate_limited",
 };
 
 PpdMetrics *
@@ -36,6 +43,9 @@ ppd_metrics_new (void)
   PpdMetrics *self = g_new0 (PpdMetrics, 1);
 
   self->dropped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->fallbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (fallback_reasons); i++)
+    g_hash_table_insert (self->fallbacks, g_strdup (fallback_reasons[i]), g_new0 (guint64, 1));
   return self;
 }
 
@@ -46,6 +56,7 @@ ppd_metrics_free (PpdMetrics *self)
     return;
 
   g_hash_table_unref (self->dropped);
+  g_hash_table_unref (self->fallbacks);
   g_free (self);
 }
 
@@ -85,18 +96,40 @@ ppd_metrics_count_commit_failure (PpdMetrics *self)
   self->commit_failures++;
 }
 
-void
-ppd_metrics_count_dropped (PpdMetrics *self,
-                           const char *reason)
+static void
+count_reason (GHashTable *table,
+              const char *reason)
 {
-  guint64 *count = g_hash_table_lookup (self->dropped, reason);
+  guint64 *count = g_hash_table_lookup (table, reason);
 
   if (count == NULL)
     {
       count = g_new0 (guint64, 1);
-      g_hash_table_insert (self->dropped, g_strdup (reason), count);
+      g_hash_table_insert (table, g_strdup (reason), count);
     }
   (*count)++;
+}
+
+void
+ppd_metrics_count_dropped (PpdMetrics *self,
+                           const char *reason)
+{
+  count_reason (self->dropped, reason);
+}
+
+/* A request sent to the completion model (cache hits are not). */
+void
+ppd_metrics_count_model_request (PpdMetrics *self)
+{
+  self->model_requests++;
+}
+
+/* A completion answered by the built-in provider alone although a model is set. */
+void
+ppd_metrics_count_completion_fallback (PpdMetrics *self,
+                                       const char *reason)
+{
+  count_reason (self->fallbacks, reason);
 }
 
 void
@@ -167,6 +200,17 @@ ppd_metrics_render (PpdMetrics *self,
   g_hash_table_iter_init (&iter, self->dropped);
   while (g_hash_table_iter_next (&iter, (gpointer *) &reason, (gpointer *) &count))
     g_string_append_printf (out, "pairpad_dropped_connections_total{reason=\"%s\"} %"
+                            G_GUINT64_FORMAT "\n", reason, *count);
+
+  METRIC ("pairpad_completion_model_requests_total", "counter",
+          "Requests sent to the completion model.");
+  g_string_append_printf (out, "pairpad_completion_model_requests_total %" G_GUINT64_FORMAT "\n",
+                          self->model_requests);
+  METRIC ("pairpad_completion_fallbacks_total", "counter",
+          "Completions answered without the model, by reason.");
+  g_hash_table_iter_init (&iter, self->fallbacks);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &reason, (gpointer *) &count))
+    g_string_append_printf (out, "pairpad_completion_fallbacks_total{reason=\"%s\"} %"
                             G_GUINT64_FORMAT "\n", reason, *count);
 #undef METRIC
 

@@ -28,6 +28,10 @@ void        ppd_metrics_count_dropped        (PpdMetrics      *self,
 void        ppd_metrics_add_frames           (PpdMetrics      *self,
                                               guint            received,
                                               guint            sent);
+void        ppd_metrics_count_model_request  (PpdMetrics      *self);
+void        ppd_metrics_count_completion_fallback
+                                             (PpdMetrics      *self,
+                                              const char      *reason);
 char       *ppd_metrics_render               (PpdMetrics      *self,
                                               guint            n_rooms,
                                               guint            n_connections,

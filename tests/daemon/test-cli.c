@@ -63,7 +63,8 @@ test_help_and_version (void)
     "--snapshot-interval", "--catchup-limit", "--history-ops", "--max-bytes-per-second",
     "--max-connections-per-address", "--max-rooms-per-minute", "--tls-cert", "--tls-key",
     "--allowed-origin", "--trusted-proxy", "--auth", "--room-creation", "PAIRPAD_PORT",
-    "PAIRPAD_DATABASE",
+    "PAIRPAD_DATABASE", "--completion-endpoint", "--completion-model", "--completion-api-key-file",
+    "--completion-api", "--completion-timeout-ms",
   };
 
   run_daemon (&help, (const char *[]) { "--help", NULL });
