@@ -15,6 +15,7 @@
 #include "pairpad-accounts.h"
 #include "pairpad-application.h"
 #include "pairpad-buffer-binding.h"
+#include "pairpad-completion-provider.h"
 #include "pairpad-connection.h"
 #include "pairpad-history-dialog.h"
 #include "pairpad-identity.h"
@@ -60,6 +61,7 @@ struct _PairpadRoomView
   PpClientSession      *session;
   PairpadConnection    *connection;
   PairpadBufferBinding *binding;
+  PairpadCompletionProvider *completion;
   PairpadRestClient    *rest;
   GCancellable         *cancellable;
   GtkFileChooserNative *file_chooser;
@@ -125,6 +127,12 @@ static GtkTextBuffer *
 get_buffer (PairpadRoomView *self)
 {
   return gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+}
+
+static GtkSourceCompletion *
+get_completion (PairpadRoomView *self)
+{
+  return gtk_source_view_get_completion (GTK_SOURCE_VIEW (self->source_view));
 }
 
 static void
@@ -1174,6 +1182,11 @@ pairpad_room_view_dispose (GObject *object)
     }
   g_clear_object (&self->binding);
   g_clear_object (&self->connection);
+  /* The view's completion would keep it, and with it the session. */
+  if (self->completion != NULL)
+    gtk_source_completion_remove_provider (get_completion (self),
+                                           GTK_SOURCE_COMPLETION_PROVIDER (self->completion));
+  g_clear_object (&self->completion);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -1398,6 +1411,9 @@ on_account_token (GObject      *source,
       /* The owner key wins: it grants everything a link could. */
       pp_client_session_set_token (self->session,
                                    self->owner_key != NULL ? self->owner_key : self->share_token);
+      pairpad_completion_provider_set_token (self->completion,
+                                             self->owner_key != NULL ? self->owner_key
+                                                                     : self->share_token);
       self->started = TRUE;
       pairpad_connection_start (self->connection);
       query_account (self);
@@ -1507,6 +1523,9 @@ pairpad_room_view_new (const char *server,
   self->session = pp_client_session_new (client, name, color);
   self->binding = pairpad_buffer_binding_new (get_buffer (self), self->session);
   self->connection = pairpad_connection_new (self->session, ws_url);
+  self->completion = pairpad_completion_provider_new (self->session, self->rest, server, room);
+  gtk_source_completion_add_provider (get_completion (self),
+                                      GTK_SOURCE_COMPLETION_PROVIDER (self->completion));
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
@@ -1623,6 +1642,7 @@ pairpad_room_view_set_share_token (PairpadRoomView *self,
     return;
 
   pp_client_session_set_token (self->session, self->share_token);
+  pairpad_completion_provider_set_token (self->completion, self->share_token);
   if (pairpad_connection_get_state (self->connection) == PAIRPAD_CONNECTION_FAILED)
     pairpad_connection_retry_now (self->connection);
   else
@@ -1645,4 +1665,13 @@ pairpad_room_view_get_source_view (PairpadRoomView *self)
   g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
 
   return self->source_view;
+}
+
+/* The provider on the editor's completion: the daemon's completions. */
+PairpadCompletionProvider *
+pairpad_room_view_get_completion_provider (PairpadRoomView *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_ROOM_VIEW (self), NULL);
+
+  return self->completion;
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <pairpad.h>
 
+#include "pairpad-completion-provider.h"
 #include "pairpad-source-view.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,7 @@ void               pairpad_room_view_open_file       (PairpadRoomView *self);
 void               pairpad_room_view_save_as         (PairpadRoomView *self);
 PpClientSession   *pairpad_room_view_get_session     (PairpadRoomView *self);
 PairpadSourceView *pairpad_room_view_get_source_view (PairpadRoomView *self);
+PairpadCompletionProvider *
+                   pairpad_room_view_get_completion_provider (PairpadRoomView *self);
 
 G_END_DECLS
