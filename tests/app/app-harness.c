@@ -480,3 +480,38 @@ pp_test_keyring_is_available (void)
   return pp_test_secrets_store (probe, PAIRPAD_SECRET_SHARE_TOKEN, "http://probe.invalid",
                                 "probe", "probe");
 }
+
+/* A room view in a window of its own, joining @room with @token (nullable). */
+PairpadRoomView *
+pp_test_room_view_open (const char *base_url,
+                        const char *room,
+                        const char *token)
+{
+  PairpadRoomView *view = pairpad_room_view_new (base_url, room, token);
+
+  pp_test_window_new (GTK_WIDGET (view), 720, 420);
+  return view;
+}
+
+/* Joined: the welcome came and nothing is left to catch up. */
+gboolean
+pp_test_room_view_is_in (PairpadRoomView *view)
+{
+  return pp_client_session_get_state (pairpad_room_view_get_session (view)) >=
+         PP_CLIENT_SESSION_SYNCED;
+}
+
+GtkTextBuffer *
+pp_test_room_view_buffer (PairpadRoomView *view)
+{
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (view)));
+}
+
+char *
+pp_test_buffer_dup_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}

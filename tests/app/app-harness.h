@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "pairpad-room-view.h"
 #include "pairpad-secrets.h"
 #include "test-utils.h"
 
@@ -69,5 +70,13 @@ void        pp_test_secrets_forget           (PairpadSecrets      *secrets,
                                               const char          *server,
                                               const char          *room);
 gboolean    pp_test_keyring_is_available     (void);
+
+/* Room views */
+PairpadRoomView *pp_test_room_view_open      (const char      *base_url,
+                                              const char      *room,
+                                              const char      *token);
+gboolean         pp_test_room_view_is_in     (PairpadRoomView *view);
+GtkTextBuffer   *pp_test_room_view_buffer    (PairpadRoomView *view);
+char            *pp_test_buffer_dup_text     (GtkTextBuffer   *buffer);
 
 G_END_DECLS

@@ -34,40 +34,10 @@ typedef struct
   PairpadRoomView *owner;
 } Fixture;
 
-static PpClientSession *
-session_of (PairpadRoomView *view)
-{
-  return pairpad_room_view_get_session (view);
-}
-
-static GtkTextBuffer *
-buffer_of (PairpadRoomView *view)
-{
-  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (view)));
-}
-
-static gboolean
-is_in (PairpadRoomView *view)
-{
-  return pp_client_session_get_state (session_of (view)) >= PP_CLIENT_SESSION_SYNCED;
-}
-
-static char *
-dup_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
-}
-
 static PairpadRoomView *
 open_room (Fixture *f)
 {
-  PairpadRoomView *view = pairpad_room_view_new (f->daemon->base_url, f->room, NULL);
-
-  pp_test_window_new (GTK_WIDGET (view), 720, 420);
-  return view;
+  return pp_test_room_view_open (f->daemon->base_url, f->room, NULL);
 }
 
 static void
@@ -106,7 +76,7 @@ fixture_setup (Fixture       *f,
   g_assert_cmpstr (f->key, !=, "");
 
   f->owner = open_room (f);
-  PP_TEST_WAIT (is_in (f->owner), 10000);
+  PP_TEST_WAIT (pp_test_room_view_is_in (f->owner), 10000);
 }
 
 static void
@@ -126,8 +96,8 @@ static void
 type_text (PairpadRoomView *view,
            const char      *text)
 {
-  gtk_text_buffer_insert_at_cursor (buffer_of (view), text, -1);
-  PP_TEST_WAIT (pp_client_session_get_n_unsent (session_of (view)) == 0, 10000);
+  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (view), text, -1);
+  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (view)) == 0, 10000);
 }
 
 /* A context of @view's own completion, at the caret. */
@@ -218,13 +188,13 @@ test_complete (Fixture       *f,
     return;
 
   set_access (f, "restricted");
-  session = session_of (f->owner);
+  session = pairpad_room_view_get_session (f->owner);
   PP_TEST_WAIT (pp_client_session_get_general_access (session) == PP_GENERAL_ACCESS_RESTRICTED,
                 10000);
   type_text (f->owner, FIRST_LINE);
 
   /* Asked at once: the request waits for the daemon to have "tot". */
-  gtk_text_buffer_insert_at_cursor (buffer_of (f->owner), "tot", -1);
+  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (f->owner), "tot", -1);
   g_assert_cmpuint (pp_client_session_get_n_unsent (session), >, 0);
   context = context_new (f->owner);
   model = populate (f->owner, context);
@@ -249,7 +219,7 @@ test_complete (Fixture       *f,
   gtk_source_completion_provider_activate (
     GTK_SOURCE_COMPLETION_PROVIDER (pairpad_room_view_get_completion_provider (f->owner)),
     context, proposal);
-  text = dup_text (buffer_of (f->owner));
+  text = pp_test_buffer_dup_text (pp_test_room_view_buffer (f->owner));
   g_assert_cmpstr (text, ==, FIRST_LINE "total_count");
   g_clear_pointer (&text, g_free);
 
@@ -260,7 +230,7 @@ test_complete (Fixture       *f,
 
   /* One edit: one undo brings back the word as typed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->owner), "room.undo", NULL));
-  text = dup_text (buffer_of (f->owner));
+  text = pp_test_buffer_dup_text (pp_test_room_view_buffer (f->owner));
   g_assert_cmpstr (text, ==, FIRST_LINE "tot");
 }
 
@@ -285,10 +255,10 @@ test_viewer (Fixture       *f,
   pp_test_secrets_forget (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
                           f->daemon->base_url, f->room);
   guest = open_room (f);
-  PP_TEST_WAIT (is_in (guest), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_VIEWER);
+  PP_TEST_WAIT (pp_test_room_view_is_in (guest), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (guest)), ==, PP_ROLE_VIEWER);
 
-  buffer = buffer_of (guest);
+  buffer = pp_test_room_view_buffer (guest);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_place_cursor (buffer, &end);
   context = context_new (guest);

@@ -35,40 +35,10 @@ typedef struct
   PairpadRoomView *owner;
 } Fixture;
 
-static PpClientSession *
-session_of (PairpadRoomView *view)
-{
-  return pairpad_room_view_get_session (view);
-}
-
-static GtkTextBuffer *
-buffer_of (PairpadRoomView *view)
-{
-  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (view)));
-}
-
-static gboolean
-is_in (PairpadRoomView *view)
-{
-  return pp_client_session_get_state (session_of (view)) >= PP_CLIENT_SESSION_SYNCED;
-}
-
-static char *
-dup_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
-}
-
 static PairpadRoomView *
 open_room (Fixture *f)
 {
-  PairpadRoomView *view = pairpad_room_view_new (f->daemon->base_url, f->room, NULL);
-
-  pp_test_window_new (GTK_WIDGET (view), 720, 420);
-  return view;
+  return pp_test_room_view_open (f->daemon->base_url, f->room, NULL);
 }
 
 static void
@@ -97,7 +67,7 @@ fixture_setup (Fixture       *f,
   f->room = g_strdup (opened[1]);
 
   f->owner = open_room (f);
-  PP_TEST_WAIT (is_in (f->owner), 10000);
+  PP_TEST_WAIT (pp_test_room_view_is_in (f->owner), 10000);
 }
 
 static void
@@ -116,8 +86,8 @@ static void
 type_text (PairpadRoomView *view,
            const char      *text)
 {
-  gtk_text_buffer_insert_at_cursor (buffer_of (view), text, -1);
-  PP_TEST_WAIT (pp_client_session_get_n_unsent (session_of (view)) == 0, 10000);
+  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (view), text, -1);
+  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (view)) == 0, 10000);
 }
 
 static PairpadHistoryDialog *
@@ -130,7 +100,7 @@ open_history (PairpadRoomView *view)
   g_assert_nonnull (dialog);
   /* It opens on the room as it is now. */
   PP_TEST_WAIT (pairpad_history_dialog_get_shown_version (dialog) ==
-                pp_client_session_get_version (session_of (view)), 10000);
+                pp_client_session_get_version (pairpad_room_view_get_session (view)), 10000);
 
   return dialog;
 }
@@ -217,7 +187,7 @@ test_checkpoint_and_restore (Fixture       *f,
   if (f->daemon == NULL)
     return;
 
-  session = session_of (f->owner);
+  session = pairpad_room_view_get_session (f->owner);
   type_text (f->owner, "def greet ():\n");
   type_text (f->owner, "    print (\"hello\")\n");
   g_assert_cmpint (pp_client_session_get_version (session), ==, 2);
@@ -239,10 +209,10 @@ test_checkpoint_and_restore (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Everything deleted, and more typed, in the room. */
-  gtk_text_buffer_set_text (buffer_of (f->owner), "", -1);
+  gtk_text_buffer_set_text (pp_test_room_view_buffer (f->owner), "", -1);
   PP_TEST_WAIT (pp_client_session_get_n_unsent (session) == 0, 10000);
   type_text (f->owner, "gone");
-  gtk_text_buffer_set_text (buffer_of (f->owner), "", -1);
+  gtk_text_buffer_set_text (pp_test_room_view_buffer (f->owner), "", -1);
   PP_TEST_WAIT (pp_client_session_get_n_unsent (session) == 0, 10000);
   before_restore = pp_client_session_get_version (session);
   g_assert_cmpint (before_restore, >, checkpoint_v);
@@ -259,14 +229,14 @@ test_checkpoint_and_restore (Fixture       *f,
     pairpad_history_dialog_select_version (dialog, version);
   pairpad_history_dialog_select_version (dialog, 1);
   PP_TEST_WAIT (pairpad_history_dialog_get_shown_version (dialog) == 1, 10000);
-  shown = dup_text (preview);
+  shown = pp_test_buffer_dup_text (preview);
   g_assert_cmpstr (shown, ==, "def greet ():\n");
   g_clear_pointer (&shown, g_free);
 
   /* The checkpoint's row jumps to its version. */
   gtk_widget_activate (row);
   PP_TEST_WAIT (pairpad_history_dialog_get_shown_version (dialog) == checkpoint_v, 10000);
-  shown = dup_text (preview);
+  shown = pp_test_buffer_dup_text (preview);
   g_assert_cmpstr (shown, ==, FIRST_DRAFT);
   g_assert_true (is_tinted (preview, 0, OWNER_COLOR));
   g_assert_true (is_tinted (preview, (int) strlen (FIRST_DRAFT) - 1,
@@ -283,7 +253,7 @@ test_checkpoint_and_restore (Fixture       *f,
   answer (wait_message_dialog (), "restore");
 
   PP_TEST_WAIT (pp_client_session_get_version (session) == before_restore + 1, 10000);
-  room_text = dup_text (buffer_of (f->owner));
+  room_text = pp_test_buffer_dup_text (pp_test_room_view_buffer (f->owner));
   g_assert_cmpstr (room_text, ==, FIRST_DRAFT);
   daemon_text = pp_test_daemon_dup_text (f->daemon, f->room, &version);
   g_assert_cmpstr (daemon_text, ==, FIRST_DRAFT);
@@ -319,8 +289,8 @@ test_viewer (Fixture       *f,
   pp_test_secrets_forget (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
                           f->daemon->base_url, f->room);
   guest = open_room (f);
-  PP_TEST_WAIT (is_in (guest), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_VIEWER);
+  PP_TEST_WAIT (pp_test_room_view_is_in (guest), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (guest)), ==, PP_ROLE_VIEWER);
 
   dialog = open_history (guest);
   g_assert_true (pp_test_can_click (GTK_WIDGET (dialog), "history.save-as"));

@@ -37,18 +37,6 @@ typedef struct
   PairpadRoomView *owner;
 } Fixture;
 
-static PpClientSession *
-session_of (PairpadRoomView *view)
-{
-  return pairpad_room_view_get_session (view);
-}
-
-static gboolean
-is_in (PairpadRoomView *view)
-{
-  return pp_client_session_get_state (session_of (view)) >= PP_CLIENT_SESSION_SYNCED;
-}
-
 static gboolean
 is_editable (PairpadRoomView *view)
 {
@@ -68,10 +56,7 @@ static PairpadRoomView *
 open_room (Fixture    *f,
            const char *token)
 {
-  PairpadRoomView *view = pairpad_room_view_new (f->daemon->base_url, f->room, token);
-
-  pp_test_window_new (GTK_WIDGET (view), 720, 420);
-  return view;
+  return pp_test_room_view_open (f->daemon->base_url, f->room, token);
 }
 
 /* A share link pasted into the start page: what it opens, token and all. */
@@ -117,8 +102,8 @@ fixture_setup (Fixture       *f,
   f->room = g_strdup (opened[1]);
 
   f->owner = open_room (f, NULL);
-  PP_TEST_WAIT (is_in (f->owner), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (f->owner)), ==, PP_ROLE_OWNER);
+  PP_TEST_WAIT (pp_test_room_view_is_in (f->owner), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (f->owner)), ==, PP_ROLE_OWNER);
 }
 
 static void
@@ -191,12 +176,12 @@ move_caret (PairpadRoomView *view,
   GtkTextIter iter;
   gulong id;
 
-  id = g_signal_connect_swapped (session_of (other), "presence", G_CALLBACK (pp_test_set_flag),
+  id = g_signal_connect_swapped (pairpad_room_view_get_session (other), "presence", G_CALLBACK (pp_test_set_flag),
                                  &presence);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, 1);
   gtk_text_buffer_place_cursor (buffer, &iter);
   PP_TEST_WAIT (presence, 5000);
-  g_signal_handler_disconnect (session_of (other), id);
+  g_signal_handler_disconnect (pairpad_room_view_get_session (other), id);
   gtk_widget_activate_action (GTK_WIDGET (other), "room.people", NULL);
 }
 
@@ -230,7 +215,7 @@ test_view_only (Fixture       *f,
   g_assert_true (is_editable (f->owner));
   dialog = open_share_dialog (f);
   set_general_access (dialog, PP_GENERAL_ACCESS_VIEW);
-  PP_TEST_WAIT (pp_client_session_get_general_access (session_of (f->owner)) ==
+  PP_TEST_WAIT (pp_client_session_get_general_access (pairpad_room_view_get_session (f->owner)) ==
                 PP_GENERAL_ACCESS_VIEW, 10000);
   /* The owner still edits. */
   g_assert_true (is_editable (f->owner));
@@ -239,8 +224,8 @@ test_view_only (Fixture       *f,
 
   forget_owner_key (f);
   guest = open_room (f, NULL);
-  PP_TEST_WAIT (is_in (guest), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_VIEWER);
+  PP_TEST_WAIT (pp_test_room_view_is_in (guest), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (guest)), ==, PP_ROLE_VIEWER);
   PP_TEST_WAIT (pp_test_shows (guest, "View only"), 5000);
   g_assert_false (is_editable (guest));
   g_assert_false (gtk_widget_get_sensitive (pp_test_find_widget (GTK_WIDGET (guest),
@@ -252,7 +237,7 @@ test_view_only (Fixture       *f,
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (guest)));
   gtk_text_buffer_insert_at_cursor (buffer, "sneaky", -1);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
-  g_assert_cmpuint (pp_client_session_get_n_unsent (session_of (guest)), ==, 0);
+  g_assert_cmpuint (pp_client_session_get_n_unsent (pairpad_room_view_get_session (guest)), ==, 0);
 
   /* Each sees the other's role in the people list, also once they moved
    * their carets (a presence frame carries no role). */
@@ -296,9 +281,9 @@ test_view_only (Fixture       *f,
   PP_TEST_WAIT (is_editable (guest), 10000);
   /* Gone, once the banner has slid away. */
   PP_TEST_WAIT (!pp_test_shows (guest, "View only"), 5000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_EDITOR);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (guest)), ==, PP_ROLE_EDITOR);
   gtk_text_buffer_insert_at_cursor (buffer, "now allowed", -1);
-  PP_TEST_WAIT (pp_client_session_get_n_unsent (session_of (guest)) == 0, 10000);
+  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (guest)) == 0, 10000);
   text = pp_test_daemon_dup_text (f->daemon, f->room, NULL);
   g_assert_cmpstr (text, ==, "hnow allowedello");
 }
@@ -336,8 +321,8 @@ test_new_link_disconnects (Fixture       *f,
 
   /* With it, pasted into the start page: in, as an editor. */
   holder = open_link (f, old_link);
-  PP_TEST_WAIT (is_in (holder), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (holder)), ==, PP_ROLE_EDITOR);
+  PP_TEST_WAIT (pp_test_room_view_is_in (holder), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (holder)), ==, PP_ROLE_EDITOR);
   g_assert_true (is_editable (holder));
 
   /* The owner replaces the link, after a warning. */
@@ -350,7 +335,7 @@ test_new_link_disconnects (Fixture       *f,
   /* Out at once, told why, and not trying again. */
   PP_TEST_WAIT (pp_test_shows (holder, "This share link no longer works"), 10000);
   g_assert_false (is_editable (holder));
-  g_assert_false (is_in (holder));
+  g_assert_false (pp_test_room_view_is_in (holder));
   pp_test_save_screenshot (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (holder))), NULL,
                            "app-link-replaced.png");
 
@@ -358,7 +343,7 @@ test_new_link_disconnects (Fixture       *f,
   late = open_link (f, old_link);
   PP_TEST_WAIT (pp_test_shows (late, "This share link no longer works"), 10000);
   late = open_link (f, new_link);
-  PP_TEST_WAIT (is_in (late), 10000);
+  PP_TEST_WAIT (pp_test_room_view_is_in (late), 10000);
   g_assert_true (is_editable (late));
 }
 
@@ -392,8 +377,8 @@ test_delete_room (Fixture       *f,
   g_assert_true (pairpad_link_token_is_valid (key));
   forget_owner_key (f);
   guest = open_room (f, NULL);
-  PP_TEST_WAIT (is_in (guest), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (guest)), ==, PP_ROLE_EDITOR);
+  PP_TEST_WAIT (pp_test_room_view_is_in (guest), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (guest)), ==, PP_ROLE_EDITOR);
   /* Back with the owner's app, which is this process. */
   pp_test_secrets_store (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
                          f->daemon->base_url, f->room, key);
@@ -459,8 +444,8 @@ test_recent_room_keeps_link (Fixture       *f,
 
   /* Someone else's app joins with the link, then closes the room. */
   holder = open_link (f, link);
-  PP_TEST_WAIT (is_in (holder), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (holder)), ==, PP_ROLE_EDITOR);
+  PP_TEST_WAIT (pp_test_room_view_is_in (holder), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (holder)), ==, PP_ROLE_EDITOR);
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (holder))));
 
   /* The settings list the room by its plain link; the token is elsewhere. */
@@ -491,8 +476,8 @@ test_recent_room_keeps_link (Fixture       *f,
   g_assert_cmpstr (opened[1], ==, f->room);
   g_assert_null (opened[2]);
   again = open_room (f, NULL);
-  PP_TEST_WAIT (is_in (again), 10000);
-  g_assert_cmpint (pp_client_session_get_role (session_of (again)), ==, PP_ROLE_EDITOR);
+  PP_TEST_WAIT (pp_test_room_view_is_in (again), 10000);
+  g_assert_cmpint (pp_client_session_get_role (pairpad_room_view_get_session (again)), ==, PP_ROLE_EDITOR);
   g_assert_true (is_editable (again));
 
   /* It was the kept token that let it in: without it, the door is shut. */
@@ -500,7 +485,7 @@ test_recent_room_keeps_link (Fixture       *f,
                           f->daemon->base_url, f->room);
   without = open_room (f, NULL);
   PP_TEST_WAIT (pp_test_shows (without, "This room is private"), 10000);
-  g_assert_false (is_in (without));
+  g_assert_false (pp_test_room_view_is_in (without));
 }
 
 int
