@@ -21,10 +21,18 @@ export interface PastVersion {
   spans: BlameSpan[];
 }
 
-/** What POST …/complete offers: `insert` replaces the `prefixLength` code points before the cursor. */
+/** One offer: `insert` replaces the `replace` code points before the cursor (a model's, 0), else `prefixLength`. */
+export interface CompletionItem {
+  label: string;
+  insert: string;
+  kind: string;
+  replace?: number;
+}
+
+/** What POST …/complete offers. */
 export interface Completions {
   prefixLength: number;
-  items: { label: string; insert: string; kind: string }[];
+  items: CompletionItem[];
 }
 
 /** A refused or failed call; `message` is for a person. */
@@ -77,10 +85,13 @@ export class RoomHistory {
     return {
       prefixLength: typeof answer?.prefix_length === 'number' ? answer.prefix_length : 0,
       items: items.flatMap((raw: unknown) => {
-        const i = raw as { label?: unknown; insert?: unknown; kind?: unknown } | null;
+        const i = raw as { label?: unknown; insert?: unknown; kind?: unknown; replace?: unknown } | null;
         if (typeof i?.label !== 'string' || typeof i.insert !== 'string')
           return [];
-        return [{ label: i.label, insert: i.insert, kind: typeof i.kind === 'string' ? i.kind : 'word' }];
+        const item: CompletionItem = { label: i.label, insert: i.insert, kind: typeof i.kind === 'string' ? i.kind : 'word' };
+        if (typeof i.replace === 'number' && i.replace >= 0)
+          item.replace = i.replace;
+        return [item];
       }),
     };
   }

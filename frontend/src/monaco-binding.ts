@@ -293,6 +293,7 @@ export class MonacoBinding implements Disposable {
       word: monaco.languages.CompletionItemKind.Text,
       keyword: monaco.languages.CompletionItemKind.Keyword,
       snippet: monaco.languages.CompletionItemKind.Snippet,
+      model: monaco.languages.CompletionItemKind.Event,
     };
     const registration = monaco.languages.registerCompletionItemProvider('*', {
       provideCompletionItems: async (model, position) => {
@@ -304,15 +305,18 @@ export class MonacoBinding implements Disposable {
         /* Stale once the text moved on meanwhile: the next keystroke asks again. */
         if (offered === null || model.getVersionId() !== typed)
           return { suggestions: [] };
-        const start = model.getPositionAt(this.index.toUtf16(Math.max(0, cp - offered.prefixLength)));
-        const range = monaco.Range.fromPositions(start, position);
+        const rangeOf = (replace: number): monaco.Range => monaco.Range.fromPositions(
+          model.getPositionAt(this.index.toUtf16(Math.max(0, cp - replace))), position);
         return {
           suggestions: offered.items.map((item, i) => ({
             label: item.label,
             insertText: item.insert,
             kind: kinds[item.kind] ?? monaco.languages.CompletionItemKind.Text,
             detail: item.kind,
-            range,
+            range: rangeOf(item.replace ?? offered.prefixLength),
+            /* Monaco filters by what the range covers: a model's
+             * continuation, replacing nothing, must not be filtered out. */
+            filterText: item.replace === 0 ? model.getValueInRange(rangeOf(offered.prefixLength)) + item.insert : item.label,
             sortText: String(i).padStart(4, '0'),
           })),
         };
