@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { decodeBlame, type BlameSpan } from './blame';
+import { refusal, roomFetch, RoomRestError, roomJson } from './room-rest';
 
 /* Every call presents the page's token (the owner key or a share link's
  * token, as in hello), which private rooms need even for reading. */
@@ -36,9 +37,7 @@ export interface Completions {
 }
 
 /** A refused or failed call; `message` is for a person. */
-export class HistoryError extends Error {
-  override readonly name = 'HistoryError';
-}
+export { RoomRestError as HistoryError } from './room-rest';
 
 export class RoomHistory {
   constructor(private readonly room: string, private readonly token: string | null) {}
@@ -48,7 +47,7 @@ export class RoomHistory {
     const [text, blame] = await Promise.all([this.json('GET', `text?v=${v}`), this.json('GET', `blame?v=${v}`)]);
     const t = (text as { text?: unknown } | null)?.text;
     if (typeof t !== 'string')
-      throw new HistoryError('The server answered with something that is not a text.');
+      throw new RoomRestError('The server answered with something that is not a text.');
     return { v, text: t, spans: decodeBlame(blame) };
   }
 
@@ -56,7 +55,7 @@ export class RoomHistory {
     const answer = await this.json('GET', 'checkpoints');
     const list = (answer as { checkpoints?: unknown } | null)?.checkpoints;
     if (!Array.isArray(list))
-      throw new HistoryError('The server answered with something that is not a list of checkpoints.');
+      throw new RoomRestError('The server answered with something that is not a list of checkpoints.');
     return list.flatMap((raw: unknown) => {
       const c = raw as { v?: unknown; name?: unknown; created_at?: unknown } | null;
       if (typeof c?.v !== 'number' || typeof c.name !== 'string')
@@ -99,40 +98,15 @@ export class RoomHistory {
   /* A plain link cannot carry the Authorization header, so the file is
    * fetched here and handed to the browser as a Blob. */
   async download(v: number): Promise<{ blob: Blob; filename: string }> {
-    const response = await this.request('GET', `download?v=${v}`);
+    const response = await roomFetch(this.room, this.token, 'GET', `download?v=${v}`);
     if (!response.ok)
-      throw await this.refusal(response);
+      throw await refusal(response);
     const disposition = response.headers.get('Content-Disposition') ?? '';
     const match = /filename="([^"]*)"/.exec(disposition);
     return { blob: await response.blob(), filename: match?.[1] ?? `pairpad-v${v}.txt` };
   }
 
-  private async json(method: string, resource: string, body?: unknown): Promise<unknown> {
-    const response = await this.request(method, resource, body);
-    if (!response.ok)
-      throw await this.refusal(response);
-    return response.json().catch(() => null);
-  }
-
-  private async request(method: string, resource: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.token !== null)
-      headers['Authorization'] = `Bearer ${this.token}`;
-    const init: RequestInit = { method, headers };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    try {
-      return await fetch(`/api/v1/rooms/${encodeURIComponent(this.room)}/${resource}`, init);
-    } catch {
-      throw new HistoryError('Could not reach the Pairpad server. Check your connection and try again.');
-    }
-  }
-
-  private async refusal(response: Response): Promise<HistoryError> {
-    const answer: unknown = await response.json().catch(() => null);
-    const message = (answer as { error?: { message?: unknown } } | null)?.error?.message;
-    return new HistoryError(typeof message === 'string' ? message : `The server refused (HTTP ${response.status}).`);
+  private json(method: string, resource: string, body?: unknown): Promise<unknown> {
+    return roomJson(this.room, this.token, method, resource, body);
   }
 }

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import type { GeneralAccess } from './protocol';
+import { RoomRestError, roomJson } from './room-rest';
 
 /* The owner key is shown once, when the room is created: this browser keeps
  * it (local storage, like the unsent edits) and presents it in hello. A
@@ -60,16 +61,12 @@ export function roomUrl(origin: string, room: string, token: string | null = nul
   return token !== null ? `${url}#token=${token}` : url;
 }
 
-/** A refused owner request; `message` is for a person. */
-export class AccessError extends Error {
-  override readonly name = 'AccessError';
-}
 
 function checkSettings(value: unknown): AccessSettings {
   const v = value as Partial<AccessSettings> | null;
   if (typeof v !== 'object' || v === null || typeof v.access !== 'string' || typeof v.locked !== 'boolean' ||
       typeof v.links !== 'object' || v.links === null)
-    throw new AccessError('The server answered with something that is not the room\'s settings.');
+    throw new RoomRestError('The server answered with something that is not the room\'s settings.');
   return v as AccessSettings;
 }
 
@@ -99,26 +96,7 @@ export class RoomOwner {
     await this.call('DELETE', '');
   }
 
-  private async call(method: string, resource: string, body?: unknown): Promise<unknown> {
-    const path = `/api/v1/rooms/${encodeURIComponent(this.room)}${resource !== '' ? `/${resource}` : ''}`;
-    const init: RequestInit = { method, headers: { Authorization: `Bearer ${this.key}` } };
-    if (body !== undefined) {
-      init.headers = { ...init.headers, 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(body);
-    }
-    let response: Response;
-    try {
-      response = await fetch(path, init);
-    } catch {
-      throw new AccessError('Could not reach the Pairpad server. Check your connection and try again.');
-    }
-    if (response.status === 204)
-      return null;
-    const answer: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const message = (answer as { error?: { message?: unknown } } | null)?.error?.message;
-      throw new AccessError(typeof message === 'string' ? message : `The server refused (HTTP ${response.status}).`);
-    }
-    return answer;
+  private call(method: string, resource: string, body?: unknown): Promise<unknown> {
+    return roomJson(this.room, this.key, method, resource, body);
   }
 }
