@@ -1,4 +1,4 @@
-/* ppd-completion.c: completions for a place in a room's text, over REST.
+/* ppd-completion.c: completions for a place in a room's text, over REST and the WebSocket.
  *
  * Copyright 2026 The Pairpad Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,32 +12,38 @@
 #include "ppd-completion.h"
 #include "ppd-http-responses.h"
 
-/* POST /api/v1/rooms/{id}/complete {v?, position, max?, client?}: the
- * built-in provider (pp-completion.c) on the text at version v, the newest
- * when v is absent. Positions count code points, as everywhere in the
- * protocol.
+/* Two ways to ask, one answer:
+ *
+ *  - REST: POST /api/v1/rooms/{id}/complete {v?, position, max?, client?};
+ *  - WebSocket: {"type": "complete", id, v, position, max?}, answered by a
+ *    "completions" frame with the same id (or an "error" with it).
+ *
+ * The built-in provider (pp-completion.c) runs on the text at version v, the
+ * newest when REST leaves it out. Positions count code points, as
+ * everywhere in the protocol.
  *
  * With --completion-endpoint the model is asked too: its text comes first,
  * as an item of kind "model" with "replace": 0 (it is inserted at the
  * cursor, where a built-in item replaces the prefix_length code points
  * before it), and provider is "model". When the model gives nothing
  * (timeout, error, malformed answer, rate limit, a newer request of the same
- * client) the built-in items alone answer, with provider "built-in" and a
+ * person) the built-in items alone answer, with provider "built-in" and a
  * "fallback" reason. */
 
 #define DEFAULT_MAX 10
-#define MAX_MAX 50
 #define MAX_CLIENT_CHARS 128
 /* The label of a model item: the first line of its text, shortened. */
 #define MAX_LABEL_CHARS 80
 
 typedef struct
 {
-  SoupServerMessage *msg;
+  SoupServerMessage *msg;         /* (nullable) asked over REST */
+  PpdPeer           *peer;        /* (nullable) asked over the WebSocket */
+  gint64             id;          /* the complete frame's */
   PpdContext        *context;
   char              *language;
   char              *room_id;
-  char              *requester;   /* the body's "client", or the client's address */
+  char              *requester;   /* the client id, or else the address */
   char              *text;        /* while the model is asked */
   gint64             version;
   gint64             position;
@@ -47,7 +53,8 @@ typedef struct
 static void
 request_clear (Request *r)
 {
-  g_object_unref (r->msg);
+  g_clear_object (&r->msg);
+  g_clear_object (&r->peer);
   g_object_unref (r->context);
   g_free (r->language);
   g_free (r->room_id);
@@ -69,19 +76,17 @@ request_unref (Request *r)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_unref)
 
-static void
-add_item (JsonBuilder *builder,
-          const char  *label,
-          const char  *insert,
-          const char  *kind)
+static Request *
+request_new (PpdContext *context,
+             PpdRoom    *room)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, label);
-  json_builder_set_member_name (builder, "insert");
-  json_builder_add_string_value (builder, insert);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, kind);
+  Request *r = g_rc_box_new0 (Request);
+
+  r->context = g_object_ref (context);
+  r->language = g_strdup (ppd_room_get_language (room));
+  r->room_id = g_strdup (ppd_room_get_id (room));
+
+  return r;
 }
 
 /* The first non-blank line of @text, at most MAX_LABEL_CHARS code points. */
@@ -100,6 +105,38 @@ model_label (const char *text)
   return g_strndup (start, end - start);
 }
 
+/* Answers a WebSocket request with an error frame that names its id. */
+static void
+send_error (Request         *r,
+            PpProtocolError  code,
+            const char      *message)
+{
+  g_autoptr(PpMessage) error = pp_message_new_error (code, message, FALSE, 0);
+
+  if (!ppd_peer_is_open (r->peer))
+    return;
+
+  error->has_id = TRUE;
+  error->id = r->id;
+  ppd_metrics_count_error (ppd_context_get_metrics (r->context), code);
+  ppd_peer_send_message (r->peer, error);
+}
+
+static void
+respond_store_error (Request      *r,
+                     const GError *error)
+{
+  if (r->msg != NULL)
+    {
+      ppd_http_respond_room_error (r->context, r->msg, error);
+      soup_server_message_unpause (r->msg);
+    }
+  else if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_COMPACTED))
+    send_error (r, PP_PROTOCOL_ERROR_BAD_VERSION, error->message);
+  else
+    send_error (r, PP_PROTOCOL_ERROR_INTERNAL, "The text could not be read; try again later");
+}
+
 /* @model_text: (nullable): the model's completion; @fallback: (nullable): why there is none */
 static void
 respond (Request    *r,
@@ -109,45 +146,29 @@ respond (Request    *r,
   gsize prefix_length = 0;
   g_autoptr(GPtrArray) items = pp_completion_suggest (r->text, r->position, r->language, r->max,
                                                       &prefix_length);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(PpMessage) answer = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "v");
-  json_builder_add_int_value (builder, r->version);
-  json_builder_set_member_name (builder, "prefix_length");
-  json_builder_add_int_value (builder, prefix_length);
-  json_builder_set_member_name (builder, "provider");
-  json_builder_add_string_value (builder, model_text != NULL ? "model" : "built-in");
-  if (fallback != NULL)
-    {
-      json_builder_set_member_name (builder, "fallback");
-      json_builder_add_string_value (builder, fallback);
-    }
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
   if (model_text != NULL)
     {
       g_autofree char *label = model_label (model_text);
 
-      add_item (builder, label, model_text, "model");
-      json_builder_set_member_name (builder, "replace");
-      json_builder_add_int_value (builder, 0);
-      json_builder_end_object (builder);
+      g_ptr_array_insert (items, 0, pp_completion_item_new (label, model_text, PP_COMPLETION_MODEL, 0));
     }
-  for (guint i = 0; i < items->len; i++)
+  answer = pp_message_new_completions (r->id, r->version, prefix_length,
+                                       model_text != NULL ? "model" : "built-in", fallback, items);
+
+  if (r->msg != NULL)
     {
-      PpCompletionItem *item = g_ptr_array_index (items, i);
+      /* REST's answer is the frame without what only a frame needs. */
+      g_autoptr(JsonNode) node = pp_message_to_node (answer);
 
-      add_item (builder, item->label, item->insert, pp_completion_kind_to_string (item->kind));
-      json_builder_end_object (builder);
+      json_object_remove_member (json_node_get_object (node), "type");
+      json_object_remove_member (json_node_get_object (node), "id");
+      ppd_http_respond_json (r->msg, SOUP_STATUS_OK, node);
+      soup_server_message_unpause (r->msg);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-
-  ppd_http_respond_json (r->msg, SOUP_STATUS_OK, node);
-  soup_server_message_unpause (r->msg);
+  else if (ppd_peer_is_open (r->peer))
+    ppd_peer_send_message (r->peer, answer);
 }
 
 static void
@@ -172,12 +193,10 @@ on_model_completed (GObject      *source,
 
 static void
 answer (Request    *r,
-        gint64      version,
         const char *text)
 {
   PpdModelCompletion *model = ppd_context_get_model_completion (r->context);
 
-  r->version = version;
   r->text = g_strdup (text);
   if (model == NULL)
     {
@@ -195,7 +214,10 @@ on_room_read (PpdRoom    *room,
               const char *text,
               gpointer    data)
 {
-  answer (data, version, text);
+  Request *r = data;
+
+  r->version = version;
+  answer (r, text);
 }
 
 static void
@@ -208,13 +230,21 @@ on_text_read (GObject      *source,
   g_autofree char *text = ppd_store_get_text_finish (PPD_STORE (source), result, &error);
 
   if (text == NULL)
-    {
-      ppd_http_respond_room_error (r->context, r->msg, error);
-      soup_server_message_unpause (r->msg);
-      return;
-    }
+    respond_store_error (r, error);
+  else
+    answer (r, text);
+}
 
-  answer (r, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (r->msg), "pp-version")), text);
+/* The newest text is in memory; an older one comes from the store. Takes @r. */
+static void
+read_text (Request *r,
+           PpdRoom *room)
+{
+  if (r->version == ppd_room_get_version (room))
+    ppd_room_read (room, on_room_read, r, (GDestroyNotify) request_unref);
+  else
+    ppd_store_get_text_async (ppd_context_get_store (r->context), r->room_id, r->version,
+                              NULL, on_text_read, r);
 }
 
 /* An optional whole number member from @min to @max; FALSE with @error. */
@@ -256,15 +286,10 @@ ppd_completion_handle (PpdContext        *context,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = ppd_http_parse_body_object (context, msg, &error);
   gint64 newest = ppd_room_get_version (room);
-  gint64 version = -1;
   JsonNode *client = body != NULL ? json_object_get_member (body, "client") : NULL;
-  Request *r;
+  Request *r = request_new (context, room);
 
-  r = g_rc_box_new0 (Request);
   r->msg = g_object_ref (msg);
-  r->context = g_object_ref (context);
-  r->language = g_strdup (ppd_room_get_language (room));
-  r->room_id = g_strdup (ppd_room_get_id (room));
 
   if (body != NULL && client != NULL &&
       (!JSON_NODE_HOLDS_VALUE (client) || json_node_get_value_type (client) != G_TYPE_STRING ||
@@ -275,8 +300,8 @@ ppd_completion_handle (PpdContext        *context,
 
   if (body == NULL || error != NULL ||
       !get_number (body, "position", -1, 0, G_MAXINT32, &r->position, &error) ||
-      !get_number (body, "max", DEFAULT_MAX, 1, MAX_MAX, &r->max, &error) ||
-      !get_number (body, "v", newest, 0, newest, &version, &error))
+      !get_number (body, "max", DEFAULT_MAX, 1, PP_PROTOCOL_MAX_COMPLETIONS, &r->max, &error) ||
+      !get_number (body, "v", newest, 0, newest, &r->version, &error))
     {
       if (error == NULL)
         g_set_error_literal (&error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
@@ -295,13 +320,33 @@ ppd_completion_handle (PpdContext        *context,
   if (r->requester == NULL)
     r->requester = g_strdup ("unknown");
 
-  /* The newest text is in memory; an older one comes from the store. */
-  if (version == newest)
-    ppd_room_read (room, on_room_read, r, (GDestroyNotify) request_unref);
-  else
+  read_text (r, room);
+}
+
+/* A welcomed member's complete frame; the answer goes to @peer. */
+void
+ppd_completion_handle_frame (PpdContext      *context,
+                             PpdRoom         *room,
+                             PpdPeer         *peer,
+                             const char      *client,
+                             const PpMessage *message)
+{
+  Request *r = request_new (context, room);
+
+  r->peer = g_object_ref (peer);
+  r->id = message->id;
+  r->version = message->v;
+  r->position = message->position;
+  r->max = message->max > 0 ? message->max : DEFAULT_MAX;
+  /* The same key as REST's "client": either way cancels the other. */
+  r->requester = g_strconcat ("client:", client, NULL);
+
+  if (message->v > ppd_room_get_version (room))
     {
-      g_object_set_data (G_OBJECT (msg), "pp-version", GSIZE_TO_POINTER (version));
-      ppd_store_get_text_async (ppd_context_get_store (context), ppd_room_get_id (room), version,
-                                NULL, on_text_read, r);
+      send_error (r, PP_PROTOCOL_ERROR_BAD_VERSION, "complete: “v” is newer than the room");
+      request_unref (r);
+      return;
     }
+
+  read_text (r, room);
 }

@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "ppd-completion.h"
 #include "ppd-context.h"
 #include "ppd-http-routes.h"
 
@@ -120,6 +121,25 @@ ppd_context_init (PpdContext *self)
 {
 }
 
+static void
+on_room_complete (PpdRoom    *room,
+                  PpdPeer    *peer,
+                  const char *client,
+                  PpMessage  *message,
+                  PpdContext *self)
+{
+  ppd_completion_handle_frame (self, room, peer, client, message);
+}
+
+/* Rooms answer completion requests through the daemon's providers. */
+static void
+on_room_added (PpdRoomRegistry *registry,
+               PpdRoom         *room,
+               PpdContext      *self)
+{
+  g_signal_connect_object (room, "complete", G_CALLBACK (on_room_complete), self, 0);
+}
+
 /* Takes ownership of @config. */
 PpdContext *
 ppd_context_new (PpdConfig  *config,
@@ -138,6 +158,7 @@ ppd_context_new (PpdConfig  *config,
     return NULL;
 
   self->registry = ppd_room_registry_new (self->store, self->config, self->metrics);
+  g_signal_connect_object (self->registry, "room-added", G_CALLBACK (on_room_added), self, 0);
   if (config->completion_endpoint != NULL)
     self->model_completion = ppd_model_completion_new (config, self->metrics);
   self->web = ppd_static_new (config->web_root);

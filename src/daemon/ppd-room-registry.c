@@ -50,6 +50,14 @@ struct _PpdRoomRegistry
 
 G_DEFINE_FINAL_TYPE (PpdRoomRegistry, ppd_room_registry, G_TYPE_OBJECT)
 
+enum
+{
+  ROOM_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   PpdRoomRegistry *self;
@@ -317,6 +325,11 @@ ppd_room_registry_class_init (PpdRoomRegistryClass *klass)
 
   object_class->dispose = ppd_room_registry_dispose;
   object_class->finalize = ppd_room_registry_finalize;
+
+  /* Emitted when a room is loaded or created, before anyone joins it. */
+  signals[ROOM_ADDED] = g_signal_new ("room-added", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                      PPD_TYPE_ROOM);
 }
 
 static void
@@ -504,6 +517,7 @@ on_room_loaded (GObject      *source,
     {
       g_signal_connect (room, "needs-commit", G_CALLBACK (on_room_needs_commit), self);
       g_hash_table_insert (self->rooms, g_strdup (key), g_object_ref (room));
+      g_signal_emit (self, signals[ROOM_ADDED], 0, room);
       g_info ("Loaded room %s", key);
     }
   else if (error == NULL)

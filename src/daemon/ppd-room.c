@@ -72,6 +72,7 @@ G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
 enum {
   NEEDS_COMMIT,
   EMPTIED,
+  COMPLETE,
   N_SIGNALS
 };
 
@@ -924,6 +925,22 @@ handle_meta (PpdRoom         *self,
   g_signal_emit (self, signals[NEEDS_COMMIT], 0);
 }
 
+/* Completions are a service of the daemon, not of the room: whoever
+ * connects to "complete" answers (ppd-completion.c). */
+static void
+handle_complete (PpdRoom         *self,
+                 Member          *m,
+                 const PpMessage *msg)
+{
+  if (!m->welcomed)
+    {
+      send_error (m, PP_PROTOCOL_ERROR_BAD_MESSAGE, "Wait for welcome before asking for completions", msg);
+      return;
+    }
+
+  g_signal_emit (self, signals[COMPLETE], 0, m->peer, m->client, msg);
+}
+
 static void
 on_peer_message (PpdPeer   *peer,
                  PpMessage *msg,
@@ -948,6 +965,9 @@ on_peer_message (PpdPeer   *peer,
       break;
     case PP_MESSAGE_META:
       handle_meta (self, m, msg);
+      break;
+    case PP_MESSAGE_COMPLETE:
+      handle_complete (self, m, msg);
       break;
     case PP_MESSAGE_WELCOME:
     case PP_MESSAGE_ACK:
@@ -1011,6 +1031,10 @@ ppd_room_class_init (PpdRoomClass *klass)
   /* Emitted when the last session leaves. */
   signals[EMPTIED] = g_signal_new ("emptied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted for a welcomed session's complete frame: (peer, its client id, the frame). */
+  signals[COMPLETE] = g_signal_new ("complete", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 3, PPD_TYPE_PEER,
+                                    G_TYPE_STRING, PP_TYPE_MESSAGE);
 }
 
 static void

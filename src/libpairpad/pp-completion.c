@@ -70,13 +70,51 @@ static const LanguageTable languages[] = {
     { "if", "if [ ]; then\nfi" } },
 };
 
+static const char * const kind_names[] = {
+  [PP_COMPLETION_WORD] = "word",
+  [PP_COMPLETION_KEYWORD] = "keyword",
+  [PP_COMPLETION_SNIPPET] = "snippet",
+  [PP_COMPLETION_MODEL] = "model",
+};
+
 const char *
 pp_completion_kind_to_string (PpCompletionKind kind)
 {
-  static const char * const names[] = { "word", "keyword", "snippet" };
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
 
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
-  return names[kind];
+/* FALSE when @name is no kind this version knows. */
+gboolean
+pp_completion_kind_from_string (const char       *name,
+                                PpCompletionKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    {
+      if (g_strcmp0 (name, kind_names[i]) == 0)
+        {
+          *kind = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+PpCompletionItem *
+pp_completion_item_new (const char       *label,
+                        const char       *insert,
+                        PpCompletionKind  kind,
+                        double            score)
+{
+  PpCompletionItem *item = g_new0 (PpCompletionItem, 1);
+
+  item->label = g_strdup (label);
+  item->insert = g_strdup (insert);
+  item->kind = kind;
+  item->score = score;
+
+  return item;
 }
 
 void
@@ -134,11 +172,7 @@ add_item (GHashTable       *seen,
       return;
     }
 
-  item = g_new0 (PpCompletionItem, 1);
-  item->label = g_strdup (label);
-  item->insert = g_strdup (insert);
-  item->kind = kind;
-  item->score = score;
+  item = pp_completion_item_new (label, insert, kind, score);
   g_ptr_array_add (items, item);
   g_hash_table_insert (seen, item->label, item);
 }

@@ -94,6 +94,8 @@ static const char * const message_type_names[] = {
   [PP_MESSAGE_LEAVE] = "leave",
   [PP_MESSAGE_ERROR] = "error",
   [PP_MESSAGE_ACCESS] = "access",
+  [PP_MESSAGE_COMPLETE] = "complete",
+  [PP_MESSAGE_COMPLETIONS] = "completions",
 };
 
 /* Which types each direction may carry. */
@@ -102,6 +104,7 @@ static const gboolean type_from_client[] = {
   [PP_MESSAGE_OP] = TRUE,
   [PP_MESSAGE_PRESENCE] = TRUE,
   [PP_MESSAGE_META] = TRUE,
+  [PP_MESSAGE_COMPLETE] = TRUE,
 };
 
 static const gboolean type_from_server[] = {
@@ -114,6 +117,7 @@ static const gboolean type_from_server[] = {
   [PP_MESSAGE_LEAVE] = TRUE,
   [PP_MESSAGE_ERROR] = TRUE,
   [PP_MESSAGE_ACCESS] = TRUE,
+  [PP_MESSAGE_COMPLETIONS] = TRUE,
 };
 
 /* JSON scanning */
@@ -1349,6 +1353,9 @@ pp_message_unref (PpMessage *self)
       g_clear_pointer (&self->users, g_ptr_array_unref);
       g_clear_pointer (&self->ops, g_ptr_array_unref);
       g_clear_pointer (&self->roles, g_hash_table_unref);
+      g_clear_pointer (&self->provider, g_free);
+      g_clear_pointer (&self->fallback, g_free);
+      g_clear_pointer (&self->items, g_ptr_array_unref);
       g_free (self);
     }
 }
@@ -2168,12 +2175,104 @@ parse_error (PpMessage              *msg,
 
   if (!get_string (object, "error", "code", TRUE, &code, error) ||
       !get_string (object, "error", "message", TRUE, &message, error) ||
-      !get_int (object, "error", "seq", FALSE, 0, &msg->has_seq, &msg->seq, error))
+      !get_int (object, "error", "seq", FALSE, 0, &msg->has_seq, &msg->seq, error) ||
+      !get_int (object, "error", "id", FALSE, 0, &msg->has_id, &msg->id, error))
     return FALSE;
 
   if (!pp_protocol_error_code_from_string (code, &msg->code))
     msg->code = PP_PROTOCOL_ERROR_INTERNAL;
   msg->message = g_strdup (message);
+
+  return TRUE;
+}
+
+/* A client's request for completions at code point "position" of the text
+ * at "v"; "id" comes back in the answer. */
+static gboolean
+parse_complete (PpMessage              *msg,
+                JsonObject             *object,
+                const PpProtocolLimits *limits,
+                GError                **error)
+{
+  gboolean has_max;
+
+  if (!get_int (object, "complete", "id", TRUE, 1, &msg->has_id, &msg->id, error) ||
+      !get_int (object, "complete", "v", TRUE, 0, &msg->has_v, &msg->v, error) ||
+      !get_int (object, "complete", "position", TRUE, 0, NULL, &msg->position, error) ||
+      !get_int (object, "complete", "max", FALSE, 1, &has_max, &msg->max, error))
+    return FALSE;
+
+  if (msg->max > PP_PROTOCOL_MAX_COMPLETIONS)
+    return field_error (error, "complete", "max", "must be at most " G_STRINGIFY (PP_PROTOCOL_MAX_COMPLETIONS));
+
+  return TRUE;
+}
+
+static PpCompletionItem *
+completion_item_from_node (JsonNode  *node,
+                           GError   **error)
+{
+  JsonObject *object;
+  const char *label;
+  const char *insert;
+  const char *kind_name;
+  PpCompletionKind kind;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, PP_PROTOCOL_ERROR, PP_PROTOCOL_ERROR_BAD_MESSAGE,
+                           "completions: each item must be an object");
+      return NULL;
+    }
+
+  object = json_node_get_object (node);
+  if (!get_string (object, "completions item", "label", TRUE, &label, error) ||
+      !get_string (object, "completions item", "insert", TRUE, &insert, error) ||
+      !get_string (object, "completions item", "kind", TRUE, &kind_name, error))
+    return NULL;
+
+  /* A newer daemon's kinds read as words: a list can still show them. */
+  if (!pp_completion_kind_from_string (kind_name, &kind))
+    kind = PP_COMPLETION_WORD;
+
+  return pp_completion_item_new (label, insert, kind, 0);
+}
+
+static gboolean
+parse_completions (PpMessage              *msg,
+                   JsonObject             *object,
+                   const PpProtocolLimits *limits,
+                   GError                **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_completion_item_free);
+  JsonNode *items_node = json_object_get_member (object, "items");
+  const char *provider;
+  const char *fallback;
+  JsonArray *array;
+
+  if (!get_int (object, "completions", "id", TRUE, 1, &msg->has_id, &msg->id, error) ||
+      !get_int (object, "completions", "v", TRUE, 0, &msg->has_v, &msg->v, error) ||
+      !get_int (object, "completions", "prefix_length", TRUE, 0, NULL, &msg->prefix_length, error) ||
+      !get_string (object, "completions", "provider", TRUE, &provider, error) ||
+      !get_string (object, "completions", "fallback", FALSE, &fallback, error))
+    return FALSE;
+
+  if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
+    return field_error (error, "completions", "items", "must be a list");
+
+  array = json_node_get_array (items_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      PpCompletionItem *item = completion_item_from_node (json_array_get_element (array, i), error);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (items, item);
+    }
+
+  msg->provider = g_strdup (provider);
+  msg->fallback = g_strdup (fallback);
+  msg->items = g_steal_pointer (&items);
 
   return TRUE;
 }
@@ -2340,6 +2439,14 @@ pp_message_parse (const char             *frame,
 
     case PP_MESSAGE_ACCESS:
       ok = parse_access (msg, object, limits, error);
+      break;
+
+    case PP_MESSAGE_COMPLETE:
+      ok = parse_complete (msg, object, limits, error);
+      break;
+
+    case PP_MESSAGE_COMPLETIONS:
+      ok = parse_completions (msg, object, limits, error);
       break;
 
     default:
@@ -2755,6 +2862,71 @@ pp_message_new_leave (const char *user)
 }
 
 /**
+ * pp_message_new_complete:
+ * @id: the request's id, at least 1, echoed in the answer
+ * @v: the version @position refers to
+ * @position: the cursor, in code points
+ * @max: how many items at most, 0 for the daemon's default
+ *
+ * Returns: (transfer full): a complete frame
+ */
+PpMessage *
+pp_message_new_complete (gint64 id,
+                         gint64 v,
+                         gint64 position,
+                         gint64 max)
+{
+  PpMessage *self = message_new (PP_MESSAGE_COMPLETE, PP_DIRECTION_FROM_CLIENT);
+
+  self->has_id = TRUE;
+  self->id = id;
+  self->has_v = TRUE;
+  self->v = v;
+  self->position = position;
+  self->max = max;
+
+  return self;
+}
+
+/**
+ * pp_message_new_completions:
+ * @id: the id of the complete this answers
+ * @v: the version the items were computed on
+ * @prefix_length: code points before the cursor that items other than
+ *   %PP_COMPLETION_MODEL replace
+ * @provider: "built-in" or "model"
+ * @fallback: (nullable): why the model gave nothing
+ * @items: (element-type PpCompletionItem): best first; the message keeps a reference
+ *
+ * Returns: (transfer full): a completions frame
+ */
+PpMessage *
+pp_message_new_completions (gint64      id,
+                            gint64      v,
+                            gint64      prefix_length,
+                            const char *provider,
+                            const char *fallback,
+                            GPtrArray  *items)
+{
+  PpMessage *self;
+
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+
+  self = message_new (PP_MESSAGE_COMPLETIONS, PP_DIRECTION_FROM_SERVER);
+  self->has_id = TRUE;
+  self->id = id;
+  self->has_v = TRUE;
+  self->v = v;
+  self->prefix_length = prefix_length;
+  self->provider = g_strdup (provider);
+  self->fallback = g_strdup (fallback);
+  self->items = g_ptr_array_ref (items);
+
+  return self;
+}
+
+/**
  * pp_message_new_error:
  * @code: the error code
  * @message: for a person; never internal details
@@ -2891,6 +3063,43 @@ message_to_object (const PpMessage *self)
       json_object_set_string_member (object, "message", self->message);
       if (self->has_seq)
         json_object_set_int_member (object, "seq", self->seq);
+      if (self->has_id)
+        json_object_set_int_member (object, "id", self->id);
+      break;
+
+    case PP_MESSAGE_COMPLETE:
+      json_object_set_int_member (object, "id", self->id);
+      json_object_set_int_member (object, "v", self->v);
+      json_object_set_int_member (object, "position", self->position);
+      if (self->max > 0)
+        json_object_set_int_member (object, "max", self->max);
+      break;
+
+    case PP_MESSAGE_COMPLETIONS:
+      {
+        JsonArray *items = json_array_sized_new (self->items->len);
+
+        json_object_set_int_member (object, "id", self->id);
+        json_object_set_int_member (object, "v", self->v);
+        json_object_set_int_member (object, "prefix_length", self->prefix_length);
+        json_object_set_string_member (object, "provider", self->provider);
+        if (self->fallback != NULL)
+          json_object_set_string_member (object, "fallback", self->fallback);
+        for (guint i = 0; i < self->items->len; i++)
+          {
+            const PpCompletionItem *item = g_ptr_array_index (self->items, i);
+            JsonObject *member = json_object_new ();
+
+            json_object_set_string_member (member, "label", item->label);
+            json_object_set_string_member (member, "insert", item->insert);
+            json_object_set_string_member (member, "kind", pp_completion_kind_to_string (item->kind));
+            /* Said outright for clients that do not know the kind. */
+            if (item->kind == PP_COMPLETION_MODEL)
+              json_object_set_int_member (member, "replace", 0);
+            json_array_add_object_element (items, member);
+          }
+        json_object_set_array_member (object, "items", items);
+      }
       break;
 
     case PP_MESSAGE_ACCESS:
@@ -2939,4 +3148,21 @@ pp_message_to_json (const PpMessage *self,
   node = object_node_take (message_to_object (self));
 
   return pp_json_to_string (node, n_bytes);
+}
+
+/**
+ * pp_message_to_node:
+ * @self: a message of either direction
+ *
+ * The frame pp_message_to_json() encodes, as a tree: for answers that
+ * travel over REST too.
+ *
+ * Returns: (transfer full): an object node
+ */
+JsonNode *
+pp_message_to_node (const PpMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return object_node_take (message_to_object (self));
 }

@@ -13,12 +13,16 @@
 
 #include "pp-types.h"
 #include "pp-access.h"
+#include "pp-completion.h"
 #include "pp-error.h"
 #include "pp-text-op.h"
 
 G_BEGIN_DECLS
 
 #define PP_PROTOCOL_SUBPROTOCOL "pairpad.v1"
+
+/* The most items a complete may ask for (extension). */
+#define PP_PROTOCOL_MAX_COMPLETIONS 50
 
 typedef enum
 {
@@ -32,6 +36,8 @@ typedef enum
   PP_MESSAGE_LEAVE,
   PP_MESSAGE_ERROR,
   PP_MESSAGE_ACCESS,      /* server → client: the room's access settings changed */
+  PP_MESSAGE_COMPLETE,    /* client → server: ask for completions (extension) */
+  PP_MESSAGE_COMPLETIONS, /* server → client: the answer to a complete (extension) */
   PP_MESSAGE_UNKNOWN,     /* from a server: a type this version does not know */
 } PpMessageType;
 
@@ -114,7 +120,9 @@ struct _PpUserInfo
  *  ack                                       seq v
  *  join                                      user_info
  *  leave                                     user
- *  error                                     code message has_seq/seq
+ *  error                                     code message has_seq/seq has_id/id
+ *  complete  id v position max (0: default)
+ *  completions                               id v prefix_length provider fallback? items
  */
 struct _PpMessage
 {
@@ -151,6 +159,14 @@ struct _PpMessage
   PpGeneralAccess  access;
   gboolean         locked;
   GHashTable      *roles;      /* access: session id → PpRole (as a pointer) */
+  gboolean         has_id;
+  gint64           id;         /* complete, completions, error: the request's, chosen by the client */
+  gint64           position;   /* complete: code points into the text at v */
+  gint64           max;        /* complete: items wanted, 0 for the daemon's default */
+  gint64           prefix_length;  /* completions: code points before the cursor items replace */
+  char            *provider;   /* completions: "built-in" or "model" */
+  char            *fallback;   /* completions: why the model gave nothing */
+  GPtrArray       *items;      /* completions: of PpCompletionItem */
 
   /*< private >*/
   gatomicrefcount  ref_count;
@@ -249,6 +265,16 @@ PpMessage        *pp_message_new_server_meta       (const char             *user
                                                     const char             *title);
 PpMessage        *pp_message_new_join              (PpUserInfo             *user_info);
 PpMessage        *pp_message_new_leave             (const char             *user);
+PpMessage        *pp_message_new_complete          (gint64                  id,
+                                                    gint64                  v,
+                                                    gint64                  position,
+                                                    gint64                  max);
+PpMessage        *pp_message_new_completions       (gint64                  id,
+                                                    gint64                  v,
+                                                    gint64                  prefix_length,
+                                                    const char             *provider,
+                                                    const char             *fallback,
+                                                    GPtrArray              *items);
 PpMessage        *pp_message_new_error             (PpProtocolError         code,
                                                     const char             *message,
                                                     gboolean                has_seq,
@@ -256,6 +282,7 @@ PpMessage        *pp_message_new_error             (PpProtocolError         code
 
 char             *pp_message_to_json               (const PpMessage        *self,
                                                     gsize                  *n_bytes);
+JsonNode         *pp_message_to_node               (const PpMessage        *self);
 
 /* A JSON helper shared by every part: parse @n_bytes of @data into a node
  * after checking UTF-8 and nesting depth (json-glib recurses per level). */

@@ -172,6 +172,15 @@ static const InvalidFrame invalid_client_frames[] = {
   { "meta-language-empty", B ("{\"type\":\"meta\",\"language\":\"\"}"), 0, BAD_MESSAGE },
   { "meta-language-65", B ("{\"type\":\"meta\",\"language\":\"" X64 ("x") "y\"}"), 0, BAD_MESSAGE },
   { "meta-language-null", B ("{\"type\":\"meta\",\"language\":null}"), 0, BAD_MESSAGE },
+  /* complete (extension) */
+  { "complete-without-id", B ("{\"type\":\"complete\",\"v\":0,\"position\":0}"), 0, BAD_MESSAGE },
+  { "complete-id-zero", B ("{\"type\":\"complete\",\"id\":0,\"v\":0,\"position\":0}"), 0, BAD_MESSAGE },
+  { "complete-without-v", B ("{\"type\":\"complete\",\"id\":1,\"position\":0}"), 0, BAD_MESSAGE },
+  { "complete-without-position", B ("{\"type\":\"complete\",\"id\":1,\"v\":0}"), 0, BAD_MESSAGE },
+  { "complete-position-negative", B ("{\"type\":\"complete\",\"id\":1,\"v\":0,\"position\":-1}"), 0, BAD_MESSAGE },
+  { "complete-position-string", B ("{\"type\":\"complete\",\"id\":1,\"v\":0,\"position\":\"3\"}"), 0, BAD_MESSAGE },
+  { "complete-max-zero", B ("{\"type\":\"complete\",\"id\":1,\"v\":0,\"position\":0,\"max\":0}"), 0, BAD_MESSAGE },
+  { "complete-max-51", B ("{\"type\":\"complete\",\"id\":1,\"v\":0,\"position\":0,\"max\":51}"), 0, BAD_MESSAGE },
 };
 
 static const ValidFrame valid_client_frames[] = {
@@ -215,6 +224,8 @@ static const ValidFrame valid_client_frames[] = {
   { "meta-both", "{\"type\":\"meta\",\"language\":\"c\",\"title\":\"\"}", NULL },
   { "meta-title-256", "{\"type\":\"meta\",\"title\":\"" X64 ("🙂bc\\n") "\"}",
     "{\"type\":\"meta\",\"title\":\"" X64 ("🙂bc\\n") "\"}" },
+  { "complete", "{\"type\":\"complete\",\"id\":7,\"v\":12,\"position\":40}", NULL },
+  { "complete-max", "{\"type\":\"complete\",\"id\":8,\"v\":0,\"position\":0,\"max\":50}", NULL },
 };
 
 #define ENTRY(v, op) "{\"v\":" #v ",\"op\":" op ",\"user\":\"u1\",\"client\":\"abcdefgh\",\"seq\":1}"
@@ -245,6 +256,8 @@ static const InvalidFrame invalid_server_frames[] = {
   { "leave-user-number", B ("{\"type\":\"leave\",\"user\":2}"), 0, BAD_MESSAGE },
   { "meta-without-title", B ("{\"type\":\"meta\",\"user\":\"u1\",\"language\":\"c\"}"), 0, BAD_MESSAGE },
   { "meta-without-user", B ("{\"type\":\"meta\",\"language\":\"c\",\"title\":\"\"}"), 0, BAD_MESSAGE },
+  { "completions-without-items", B ("{\"type\":\"completions\",\"id\":1,\"v\":0,\"prefix_length\":0,\"provider\":\"built-in\"}"), 0, BAD_MESSAGE },
+  { "completions-item-without-insert", B ("{\"type\":\"completions\",\"id\":1,\"v\":0,\"prefix_length\":0,\"provider\":\"built-in\",\"items\":[{\"label\":\"x\",\"kind\":\"word\"}]}"), 0, BAD_MESSAGE },
   { "error-without-message", B ("{\"type\":\"error\",\"code\":\"bad_op\"}"), 0, BAD_MESSAGE },
   { "error-code-number", B ("{\"type\":\"error\",\"code\":2,\"message\":\"x\"}"), 0, BAD_MESSAGE },
   { "welcome-unknown-role", B (WELCOME_HEAD "\"users\":[],\"text\":\"\",\"role\":\"admin\"}"), 0, BAD_MESSAGE },
@@ -438,6 +451,52 @@ build_error_without_seq (void)
                                FALSE, 0);
 }
 
+static PpMessage *
+build_error_about_complete (void)
+{
+  g_autoptr(PpMessage) msg = pp_message_new_error (PP_PROTOCOL_ERROR_BAD_VERSION,
+                                                   "“v” is newer than the room", FALSE, 0);
+
+  msg->has_id = TRUE;
+  msg->id = 7;
+
+  return g_steal_pointer (&msg);
+}
+
+static PpMessage *
+build_completions (PpCompletionKind  first_kind,
+                   const char       *provider,
+                   const char       *fallback)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_completion_item_free);
+
+  g_ptr_array_add (items, pp_completion_item_new (first_kind == PP_COMPLETION_MODEL ? "_count + 1" : "total_count",
+                                                  first_kind == PP_COMPLETION_MODEL ? "_count + 1\n" : "total_count",
+                                                  first_kind, 0));
+  g_ptr_array_add (items, pp_completion_item_new ("for", "for ", PP_COMPLETION_KEYWORD, 0));
+  g_ptr_array_add (items, pp_completion_item_new ("for … in", "for ${1:x} in ${2:xs}:", PP_COMPLETION_SNIPPET, 0));
+
+  return pp_message_new_completions (7, 12, 3, provider, fallback, items);
+}
+
+static PpMessage *
+build_completions_built_in (void)
+{
+  return build_completions (PP_COMPLETION_WORD, "built-in", NULL);
+}
+
+static PpMessage *
+build_completions_model (void)
+{
+  return build_completions (PP_COMPLETION_MODEL, "model", NULL);
+}
+
+static PpMessage *
+build_completions_fallback (void)
+{
+  return build_completions (PP_COMPLETION_WORD, "built-in", "timeout");
+}
+
 typedef struct
 {
   const char  *name;
@@ -461,6 +520,10 @@ static const ServerGolden server_goldens[] = {
   { "meta", build_meta },
   { "error", build_error },
   { "error-without-seq", build_error_without_seq },
+  { "error-about-complete", build_error_about_complete },
+  { "completions", build_completions_built_in },
+  { "completions-model", build_completions_model },
+  { "completions-fallback", build_completions_fallback },
 };
 
 static GBytes *
