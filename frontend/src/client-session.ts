@@ -14,6 +14,8 @@
 
 import {
   type AccessMessage,
+  type Completions,
+  type CompletionsMessage,
   type ErrorMessage,
   type GeneralAccess,
   type LogEntry,
@@ -275,6 +277,11 @@ export class ClientSession {
   private bufferEdits = 0;
   private unsentNotified = 0;
   private current: SessionState = 'offline';
+  private nextCompletionId = 1;
+  private completionRequests = new Map<number, {
+    resolve: (answer: Completions) => void;
+    reject: (error: Error) => void;
+  }>();
 
   private joinedOnce = false;
   private needsText = false;
@@ -446,6 +453,7 @@ export class ClientSession {
    */
   disconnected(): void {
     this.setState('offline');
+    this.dropCompletionRequests('the connection closed');
   }
 
   /** The next hello goes without v (e.g. after close code 4409). */
@@ -494,12 +502,50 @@ export class ClientSession {
         if (this.setMetaFields(msg.language, msg.title)) this.emitMeta();
         return;
       case 'error':
-        this.handleError(msg);
+        if (msg.id !== undefined) this.settleCompletions(msg.id, msg);
+        else this.handleError(msg);
         return;
       case 'access':
         this.handleAccess(msg);
         return;
+      case 'completions':
+        this.settleCompletions(msg.id, msg);
+        return;
     }
+  }
+
+  // Completions (an extension of the protocol)
+
+  /**
+   * Asks the daemon for completions at code point `position` of the text.
+   * Only while every local edit is acknowledged, so that the position is
+   * exact in the room's text at `version`; otherwise, and when the
+   * connection closes first, the promise rejects.
+   */
+  complete(position: number, max?: number): Promise<Completions> {
+    if (this.current !== 'synced') {
+      return Promise.reject(new Error('completions wait until every edit is acknowledged'));
+    }
+    const id = this.nextCompletionId++;
+    const answer = new Promise<Completions>((resolve, reject) => {
+      this.completionRequests.set(id, { resolve, reject });
+    });
+    this.send({ type: 'complete', id, v: this.serverVersion, position, max });
+    return answer;
+  }
+
+  private settleCompletions(id: number, msg: CompletionsMessage | ErrorMessage): void {
+    const request = this.completionRequests.get(id);
+    if (request === undefined) return;
+    this.completionRequests.delete(id);
+    if (msg.type === 'error') request.reject(new ProtocolError(msg.code, msg.message));
+    else request.resolve({ v: msg.v, prefixLength: msg.prefix_length, items: msg.items });
+  }
+
+  private dropCompletionRequests(why: string): void {
+    const requests = [...this.completionRequests.values()];
+    this.completionRequests.clear();
+    for (const request of requests) request.reject(new Error(why));
   }
 
   // Editor side

@@ -1,5 +1,5 @@
 // history-api.ts: a room's REST calls beside the WebSocket: its history (past
-// texts, blame, checkpoints, restore, download) and completions.
+// texts, blame, checkpoints, restore, download).
 //
 // Copyright 2026 The Pairpad Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,19 +22,7 @@ export interface PastVersion {
   spans: BlameSpan[];
 }
 
-/** One offer: `insert` replaces the `replace` code points before the cursor (a model's, 0), else `prefixLength`. */
-export interface CompletionItem {
-  label: string;
-  insert: string;
-  kind: string;
-  replace?: number;
-}
-
-/** What POST …/complete offers. */
-export interface Completions {
-  prefixLength: number;
-  items: CompletionItem[];
-}
+export type { CompletionItem, Completions } from './protocol';
 
 /** A refused or failed call; `message` is for a person. */
 export { RoomRestError as HistoryError } from './room-rest';
@@ -74,25 +62,6 @@ export class RoomHistory {
     const answer = await this.json('POST', 'restore', { v });
     const nv = (answer as { v?: unknown } | null)?.v;
     return typeof nv === 'number' ? nv : -1;
-  }
-
-  /** Completions for the word before code point `position` of the text at `v`. */
-  async complete(position: number, v: number): Promise<Completions> {
-    const answer = (await this.json('POST', 'complete', { position, v })) as
-      { prefix_length?: unknown; items?: unknown } | null;
-    const items = Array.isArray(answer?.items) ? answer.items : [];
-    return {
-      prefixLength: typeof answer?.prefix_length === 'number' ? answer.prefix_length : 0,
-      items: items.flatMap((raw: unknown) => {
-        const i = raw as { label?: unknown; insert?: unknown; kind?: unknown; replace?: unknown } | null;
-        if (typeof i?.label !== 'string' || typeof i.insert !== 'string')
-          return [];
-        const item: CompletionItem = { label: i.label, insert: i.insert, kind: typeof i.kind === 'string' ? i.kind : 'word' };
-        if (typeof i.replace === 'number' && i.replace >= 0)
-          item.replace = i.replace;
-        return [item];
-      }),
-    };
   }
 
   /* A plain link cannot carry the Authorization header, so the file is

@@ -125,7 +125,17 @@ export interface ClientMetaMessage {
   title?: string;
 }
 
-export type ClientMessage = HelloMessage | ClientOpMessage | ClientPresenceMessage | ClientMetaMessage;
+/** Extension: completions at `position` (code points) of the text at `v`; answered with `id`. */
+export interface ClientCompleteMessage {
+  type: 'complete';
+  id: number;
+  v: number;
+  position: number;
+  max?: number;
+}
+
+export type ClientMessage =
+  HelloMessage | ClientOpMessage | ClientPresenceMessage | ClientMetaMessage | ClientCompleteMessage;
 
 // Server → client
 
@@ -189,6 +199,38 @@ export interface ErrorMessage {
   code: string;
   message: string;
   seq?: number;
+  /** The `complete` it is about. */
+  id?: number;
+}
+
+/**
+ * One offer: `insert` replaces the `prefix_length` code points before the
+ * cursor, or `replace` of them when given (a model's text: 0, inserted at
+ * the cursor). `kind`: word, keyword, snippet or model.
+ */
+export interface CompletionItem {
+  label: string;
+  insert: string;
+  kind: string;
+  replace?: number;
+}
+
+/** Completions as a client uses them: for the text at `v`. */
+export interface Completions {
+  v: number;
+  prefixLength: number;
+  items: CompletionItem[];
+}
+
+/** Extension: the answer to the `complete` with this `id`. */
+export interface CompletionsMessage {
+  type: 'completions';
+  id: number;
+  v: number;
+  prefix_length: number;
+  provider: string;
+  fallback?: string;
+  items: CompletionItem[];
 }
 
 /** The room's access settings changed: our role, and every session's. */
@@ -216,7 +258,8 @@ export type KnownServerMessage =
   | LeaveMessage
   | ServerMetaMessage
   | ErrorMessage
-  | AccessMessage;
+  | AccessMessage
+  | CompletionsMessage;
 
 export type ServerMessage = KnownServerMessage | UnknownServerMessage;
 
@@ -271,6 +314,8 @@ export function encode(msg: ClientMessage): string {
       return JSON.stringify({ type: 'presence', v: msg.v, sel: msg.sel, view: msg.view, follow: msg.follow });
     case 'meta':
       return JSON.stringify({ type: 'meta', language: msg.language, title: msg.title });
+    case 'complete':
+      return JSON.stringify({ type: 'complete', id: msg.id, v: msg.v, position: msg.position, max: msg.max });
   }
 }
 
@@ -516,8 +561,35 @@ function scan(root: unknown, frameIsOp: boolean): void {
   if (found !== null) throw new ProtocolError(found.inOp ? 'bad_op' : 'bad_message', found.inOp ? `op: ${found.what}` : found.what);
 }
 
-const SERVER_TYPES = new Set(['welcome', 'ack', 'op', 'presence', 'join', 'leave', 'meta', 'error', 'access']);
+const SERVER_TYPES = new Set(['welcome', 'ack', 'op', 'presence', 'join', 'leave', 'meta', 'error', 'access',
+                              'completions']);
 const CLIENT_ONLY_TYPES = new Set(['hello']);
+
+function decodeCompletions(o: Obj): CompletionsMessage {
+  const msg: CompletionsMessage = {
+    type: 'completions',
+    id: getInt(o, 'completions', 'id', true, 1),
+    v: getInt(o, 'completions', 'v', true, 0),
+    prefix_length: getInt(o, 'completions', 'prefix_length', true, 0),
+    provider: getString(o, 'completions', 'provider', true),
+    items: [],
+  };
+  const fallback = getString(o, 'completions', 'fallback', false);
+  if (fallback !== undefined) msg.fallback = fallback;
+  if (!Array.isArray(o.items)) fail('completions', 'items', 'must be a list');
+  for (const raw of o.items as unknown[]) {
+    if (!isObject(raw)) fail('completions', 'items', 'must hold objects');
+    const item: CompletionItem = {
+      label: getString(raw, 'completions item', 'label', true),
+      insert: getString(raw, 'completions item', 'insert', true),
+      kind: getString(raw, 'completions item', 'kind', true),
+    };
+    const replace = getInt(raw, 'completions item', 'replace', false, 0);
+    if (replace !== undefined) item.replace = replace;
+    msg.items.push(item);
+  }
+  return msg;
+}
 
 /**
  * Decodes and validates one frame from the daemon. Unknown fields are
@@ -580,10 +652,14 @@ export function decodeServerFrame(text: string): ServerMessage {
       const code = getString(o, 'error', 'code', true);
       const message = getString(o, 'error', 'message', true);
       const seq = getInt(o, 'error', 'seq', false, 0);
+      const id = getInt(o, 'error', 'id', false, 0);
       const msg: ErrorMessage = { type: 'error', code, message };
       if (seq !== undefined) msg.seq = seq;
+      if (id !== undefined) msg.id = id;
       return msg;
     }
+    case 'completions':
+      return decodeCompletions(o);
     case 'access': {
       const role = getEnum(o, 'access', 'role', ROLES) ?? 'editor';
       const access = getEnum(o, 'access', 'access', GENERAL_ACCESSES) ?? 'edit';

@@ -6,7 +6,6 @@
 import { fetchAuth } from './account';
 import { ClientSession } from './client-session';
 import { copyText, h, icon } from './dom';
-import { RoomHistory } from './history-api';
 import { HistoryPanel } from './history-panel';
 import { cleanName, COLORS, loadIdentity, saveIdentity, type Identity } from './identity';
 import { DEFAULT_LANGUAGE, fillLanguageSelect, setLanguageSelectValue } from './languages';
@@ -234,9 +233,10 @@ export function renderRoomPage(root: HTMLElement, roomId: string): void {
     editable: session.joined,
   });
   const presence = new Presence(session, binding, () => renderPeople());
-  /* Suggestions as you type, from the daemon's built-in completions. */
-  const rest = new RoomHistory(roomId, token);
-  binding.setCompletionSource((position, v) => rest.complete(position, v));
+  /* Suggestions and a model's ghost text as you type, asked over the room's
+   * WebSocket: the binding asks only at the session's own version. */
+  binding.setCompletionSource((position, v) =>
+    v === session.version ? session.complete(position) : Promise.reject(new Error('stale')));
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}`
     + `/api/v1/rooms/${encodeURIComponent(roomId)}/ws`;
   let lastStatus: SocketStatus = { kind: 'connecting' };

@@ -263,6 +263,47 @@ describe('ClientSession, frame by frame', () => {
     expect(() => s.setMeta({ language: '' })).toThrow(RangeError);
   });
 
+  it('asks for completions only when synced, and matches answers by id', async () => {
+    const { s, take, events } = recorder();
+    await expect(s.complete(0)).rejects.toThrow(/acknowledged/);
+    s.connected();
+    s.receive(welcomeText(3, 'total = 1\nto'));
+    take();
+
+    const first = s.complete(12);
+    const second = s.complete(12, 5);
+    expect(take()).toEqual([
+      { type: 'complete', id: 1, v: 3, position: 12 },
+      { type: 'complete', id: 2, v: 3, position: 12, max: 5 },
+    ]);
+    /* Answers may come in any order; an unknown id is ignored. */
+    s.receive(JSON.stringify({ type: 'completions', id: 9, v: 3, prefix_length: 0, provider: 'built-in', items: [] }));
+    s.receive(JSON.stringify({ type: 'error', code: 'bad_version', message: 'too new', id: 2 }));
+    s.receive(JSON.stringify({ type: 'completions', id: 1, v: 3, prefix_length: 2, provider: 'model',
+                               items: [{ label: 'tal', insert: 'tal', kind: 'model', replace: 0 },
+                                       { label: 'total', insert: 'total', kind: 'word' }] }));
+    await expect(first).resolves.toEqual({
+      v: 3, prefixLength: 2,
+      items: [{ label: 'tal', insert: 'tal', kind: 'model', replace: 0 }, { label: 'total', insert: 'total', kind: 'word' }],
+    });
+    await expect(second).rejects.toMatchObject({ code: 'bad_version' });
+    /* An error about a complete is not about the session: no rejoin, no error event. */
+    expect(events.filter((e) => e[0] === 'error')).toEqual([]);
+    s.disconnected();
+    s.connected();
+    expect(take()).toEqual([{ type: 'hello', client: 'client-aaaa', name: 'Ann', v: 3 }]);
+
+    /* Unanswered requests fail when the connection goes; none while edits are unsent. */
+    s.receive(welcomeOps(3, []));
+    const pending = s.complete(1);
+    s.disconnected();
+    await expect(pending).rejects.toThrow(/closed/);
+    s.connected();
+    s.receive(welcomeOps(3, []));
+    s.localOp([12, 'x']);
+    await expect(s.complete(13)).rejects.toThrow(/acknowledged/);
+  });
+
   it('splits an op too large for one frame', () => {
     const s = new ClientSession({ client: 'client-aaaa', name: 'Ann', maxFrameBytes: 300 });
     const server = new SimServer('start');

@@ -137,6 +137,10 @@ describe('client frames (tests/data/protocol/client-frames.json)', () => {
           if (raw.language !== undefined) msg.language = raw.language as string;
           if (raw.title !== undefined) msg.title = raw.title as string;
           break;
+        case 'complete':
+          msg = { type: 'complete', id: raw.id as number, v: raw.v as number, position: raw.position as number };
+          if (raw.max !== undefined) msg.max = raw.max as number;
+          break;
         default:
           throw new Error(`unexpected ${String(raw.type)}`);
       }

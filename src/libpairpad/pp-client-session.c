@@ -1517,14 +1517,21 @@ pp_client_session_receive_message (PpClientSession  *self,
       return TRUE;
 
     case PP_MESSAGE_ERROR:
-      handle_error (self, msg);
+      /* An error about a complete frame is not about the session. */
+      if (!msg->has_id)
+        handle_error (self, msg);
       return TRUE;
 
     case PP_MESSAGE_ACCESS:
       handle_access (self, msg);
       return TRUE;
 
+    case PP_MESSAGE_COMPLETIONS:
+      /* This session asks for completions over REST (the app's provider). */
+      return TRUE;
+
     case PP_MESSAGE_HELLO:
+    case PP_MESSAGE_COMPLETE:
     default:
       g_assert_not_reached ();
     }
