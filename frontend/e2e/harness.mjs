@@ -111,10 +111,14 @@ export async function waitFor(predicate, { timeout = 15000, what = 'condition' }
 // two people, Alice and Bob, each in a browser of their own; torn down after
 // the file, asserting that the daemon exits cleanly. Use the returned
 // object's fields inside tests (they are set by the `before` hook).
+// `extraArgs` may also be a function returning the arguments (or a promise
+// of them), called in that hook: for a server the daemon should talk to,
+// which must listen before the daemon starts.
 export function twoPeople(extraArgs = []) {
   const cast = { daemon: null, alice: null, bob: null };
   before(async () => {
-    cast.daemon = await new Daemon(extraArgs).start();
+    const args = typeof extraArgs === 'function' ? await extraArgs() : extraArgs;
+    cast.daemon = await new Daemon(args).start();
     cast.alice = await openBrowser();
     cast.bob = await openBrowser();
   });

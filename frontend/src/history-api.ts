@@ -22,8 +22,6 @@ export interface PastVersion {
   spans: BlameSpan[];
 }
 
-export type { CompletionItem, Completions } from './protocol';
-
 /** A refused or failed call; `message` is for a person. */
 export { RoomRestError as HistoryError } from './room-rest';
 

@@ -11,7 +11,7 @@
  * other file importing Monaco, history-view.ts, relies on the languages and
  * the worker set up here. */
 import * as monaco from 'monaco-editor/editor/editor.api';
-import type { Completions } from './history-api';
+import type { Completions } from './protocol';
 import 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import 'monaco-editor/languages/definitions/cpp/register';
@@ -47,6 +47,7 @@ import 'monaco-editor/languages/definitions/xml/register';
 import 'monaco-editor/languages/definitions/yaml/register';
 
 import type { ClientSession } from './client-session';
+import { shareLatest, splitCompletions, type CompletionSource } from './completion-source';
 import { toMonacoLanguage } from './languages';
 import { CodePointIndex, diffOp, type ContentChange } from './offsets';
 import { cpLength, isNoop, transformPosition, type TextOp } from './text-op';
@@ -89,6 +90,10 @@ export interface BindingOptions {
 /* The source we give Monaco when we move the caret ourselves. */
 const OWN_SOURCE = 'pairpad';
 const MAX_RANGES = 32;
+/* How long after a keystroke the suggestion list and the ghost text ask. */
+const SUGGEST_DELAY_MS = 150;
+/* How long a completion waits for the keystroke's edit to be acknowledged. */
+const ACK_WAIT_MS = 2000;
 
 /* Binds one Monaco editor and model to one ClientSession.
  *
@@ -140,7 +145,7 @@ export class MonacoBinding implements Disposable {
       /* Suggestions come from the daemon (setCompletionSource), which knows
        * the whole room; Monaco's own word guesses would only compete. */
       quickSuggestions: false,
-      quickSuggestionsDelay: 150,
+      quickSuggestionsDelay: SUGGEST_DELAY_MS,
       wordBasedSuggestions: 'off',
       renderWhitespace: 'selection',
       readOnly: !this.ready,
@@ -282,48 +287,74 @@ export class MonacoBinding implements Disposable {
   }
 
   /**
-   * Offers what `source` suggests for the word before the caret, as the
-   * user types (debounced by Monaco's quickSuggestionsDelay). Asked only
-   * while every local edit is acknowledged, so the caret's code point is a
-   * position in the room's text at the session's version; taking one is an
-   * ordinary edit.
+   * Offers what `source` suggests as the user types: the built-in items in
+   * the suggestion list, the language model's text as ghost text (Tab takes
+   * it, Escape dismisses it). Both ask about a keystroke once SUGGEST_DELAY_MS
+   * after it and share one request (shareLatest). They ask only while every
+   * local edit is acknowledged, so the caret's code point is a position in
+   * the room's text at the session's version; taking an offer is an ordinary
+   * edit.
+   *
+   * Precedence is Monaco's 'offWhenInlineCompletions': the list opens only
+   * when no ghost text comes (no model, or it had nothing to say); Ctrl+Space
+   * opens it anyway. An open list hides the ghost text.
    */
-  setCompletionSource(source: (position: number, v: number) => Promise<Completions>): void {
+  setCompletionSource(source: CompletionSource): void {
     const kinds: Record<string, monaco.languages.CompletionItemKind> = {
       word: monaco.languages.CompletionItemKind.Text,
       keyword: monaco.languages.CompletionItemKind.Keyword,
       snippet: monaco.languages.CompletionItemKind.Snippet,
-      model: monaco.languages.CompletionItemKind.Event,
     };
-    const registration = monaco.languages.registerCompletionItemProvider('*', {
-      provideCompletionItems: async (model, position) => {
-        if (model !== this.model || !this.session.canEdit || this.session.unsent > 0)
+    const ask = shareLatest(source);
+    const rangeOf = (cp: number, replace: number, position: monaco.Position): monaco.Range =>
+      monaco.Range.fromPositions(
+        this.model.getPositionAt(this.index.toUtf16(Math.max(0, cp - replace))), position);
+
+    const list = monaco.languages.registerCompletionItemProvider('*', {
+      provideCompletionItems: async (model, position, _context, token) => {
+        const answer = await this.askAt(ask, model, position, token);
+        if (answer === null)
           return { suggestions: [] };
-        const cp = this.index.toCp(model.getOffsetAt(position));
-        const typed = model.getVersionId();
-        const offered = await source(cp, this.session.version).catch(() => null);
-        /* Stale once the text moved on meanwhile: the next keystroke asks again. */
-        if (offered === null || model.getVersionId() !== typed)
-          return { suggestions: [] };
-        const rangeOf = (replace: number): monaco.Range => monaco.Range.fromPositions(
-          model.getPositionAt(this.index.toUtf16(Math.max(0, cp - replace))), position);
+        const { cp, offered } = answer;
         return {
-          suggestions: offered.items.map((item, i) => ({
+          suggestions: splitCompletions(offered).list.map((item, i) => ({
             label: item.label,
             insertText: item.insert,
             kind: kinds[item.kind] ?? monaco.languages.CompletionItemKind.Text,
             detail: item.kind,
-            range: rangeOf(item.replace ?? offered.prefixLength),
-            /* Monaco filters by what the range covers: a model's
-             * continuation, replacing nothing, must not be filtered out. */
-            filterText: item.replace === 0 ? model.getValueInRange(rangeOf(offered.prefixLength)) + item.insert : item.label,
+            range: rangeOf(cp, item.replace ?? offered.prefixLength, position),
+            filterText: item.label,
             sortText: String(i).padStart(4, '0'),
           })),
         };
       },
     });
-    this.disposables.push(registration);
-    this.editor.updateOptions({ quickSuggestions: { other: true, comments: false, strings: false } });
+
+    const ghost = monaco.languages.registerInlineCompletionsProvider('*', {
+      /* Monaco waits this long after a keystroke (and cancels `token` on the
+       * next one), like quickSuggestionsDelay for the list. */
+      debounceDelayMs: SUGGEST_DELAY_MS,
+      provideInlineCompletions: async (model, position, context, token) => {
+        /* With a list item selected Monaco wants a continuation of that
+         * item; the model's text continues the caret instead. */
+        if (context.selectedSuggestionInfo !== undefined)
+          return { items: [] };
+        const answer = await this.askAt(ask, model, position, token);
+        const item = answer === null ? undefined : splitCompletions(answer.offered).ghost;
+        if (answer === null || item === undefined)
+          return { items: [] };
+        const range = rangeOf(answer.cp, item.replace ?? 0, position);
+        return { items: [{ insertText: item.insert, range }] };
+      },
+      /* The items hold nothing that needs freeing. */
+      disposeInlineCompletions: () => {},
+    });
+
+    this.disposables.push(list, ghost);
+    this.editor.updateOptions({
+      quickSuggestions: { other: 'offWhenInlineCompletions', comments: 'off', strings: 'off' },
+      inlineSuggest: { enabled: true },
+    });
   }
 
   /** Makes the editor read-only with `reason` shown on a typing attempt, or editable again (null). */
@@ -409,6 +440,52 @@ export class MonacoBinding implements Disposable {
   }
 
   /* --- Internals -------------------------------------------------------- */
+
+  /* The completions at `position` of `model`, with the caret in code points;
+   * null when there is nothing to ask (not our model, no right to edit,
+   * edits unacknowledged for too long) or the answer came too late: the text
+   * moved on, or `token` was cancelled by the next keystroke. */
+  private async askAt(ask: CompletionSource, model: monaco.editor.ITextModel,
+                      position: monaco.Position, token: monaco.CancellationToken):
+    Promise<{ cp: number; offered: Completions } | null> {
+    if (model !== this.model || !this.session.canEdit)
+      return null;
+    const typed = model.getVersionId();
+    if (!(await this.allAcknowledged(token)) || model.getVersionId() !== typed || !this.session.canEdit)
+      return null;
+    const cp = this.index.toCp(model.getOffsetAt(position));
+    const v = this.session.version;
+    const offered = await ask(cp, v).catch(() => null);
+    if (offered === null || offered.v !== v || token.isCancellationRequested ||
+        model.getVersionId() !== typed)
+      return null;
+    return { cp, offered };
+  }
+
+  /* Resolves true once every local edit is acknowledged (at once when none
+   * is pending), false when `token` is cancelled first or ACK_WAIT_MS pass:
+   * the keystroke's own edit is usually still on its way when Monaco asks. */
+  private allAcknowledged(token: monaco.CancellationToken): Promise<boolean> {
+    if (this.session.unsent === 0)
+      return Promise.resolve(true);
+    if (token.isCancellationRequested)
+      return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const cleanups: (() => void)[] = [];
+      const settle = (acknowledged: boolean): void => {
+        for (const cleanup of cleanups.splice(0))
+          cleanup();
+        resolve(acknowledged);
+      };
+      const off = this.session.on('unsent', (n) => {
+        if (n === 0)
+          settle(true);
+      });
+      const cancelled = token.onCancellationRequested(() => settle(false));
+      const timer = setTimeout(() => settle(false), ACK_WAIT_MS);
+      cleanups.push(off, () => cancelled.dispose(), () => clearTimeout(timer));
+    });
+  }
 
   private addListener(set: Set<() => void>, cb: () => void): Disposable {
     set.add(cb);
