@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <gtksourceview/gtksource.h>
 
 #include "pairpad-application.h"
 #include "pairpad-link.h"
@@ -92,6 +93,10 @@ pairpad_application_startup (GApplication *app)
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (pairpad_application_parent_class)->startup (app);
+
+  /* GtkSourceView's own styles, which its completion window needs to have
+   * a size before its rows are filled in, and its translations. */
+  gtk_source_init ();
 
   gtk_css_provider_load_from_resource (css, "/io/github/pairpad/Pairpad/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),

@@ -21,6 +21,9 @@ struct _PairpadCompletionProposal
   char                  *insert;
 
   PairpadCompletionKind  kind;
+
+  /* Flags */
+  guint                  replaces_word : 1;
 };
 
 static void proposal_iface_init (GtkSourceCompletionProposalInterface *iface);
@@ -66,7 +69,7 @@ pairpad_completion_proposal_init (PairpadCompletionProposal *self)
 {
 }
 
-/* The protocol's "word", "keyword" or "snippet"; FALSE for anything else. */
+/* The protocol's "word", "keyword", "snippet" or "model"; FALSE for anything else. */
 gboolean
 pairpad_completion_kind_parse (const char            *text,
                                PairpadCompletionKind *kind)
@@ -79,16 +82,22 @@ pairpad_completion_kind_parse (const char            *text,
     *kind = PAIRPAD_COMPLETION_KIND_KEYWORD;
   else if (g_strcmp0 (text, "snippet") == 0)
     *kind = PAIRPAD_COMPLETION_KIND_SNIPPET;
+  else if (g_strcmp0 (text, "model") == 0)
+    *kind = PAIRPAD_COMPLETION_KIND_MODEL;
   else
     return FALSE;
 
   return TRUE;
 }
 
+/* @replaces_word: whether @insert replaces the word before the caret (the
+ * answer's prefix_length code points), or goes in at the caret, replacing
+ * nothing ("replace": 0, a model's continuation). */
 PairpadCompletionProposal *
 pairpad_completion_proposal_new (const char            *label,
                                  const char            *insert,
-                                 PairpadCompletionKind  kind)
+                                 PairpadCompletionKind  kind,
+                                 gboolean               replaces_word)
 {
   PairpadCompletionProposal *self;
 
@@ -99,6 +108,7 @@ pairpad_completion_proposal_new (const char            *label,
   self->label = g_strdup (label);
   self->insert = g_strdup (insert);
   self->kind = kind;
+  self->replaces_word = !!replaces_word;
 
   return self;
 }
@@ -111,7 +121,7 @@ pairpad_completion_proposal_get_label (PairpadCompletionProposal *self)
   return self->label;
 }
 
-/* What replaces the word before the caret. */
+/* What replaces the word before the caret, or goes in at the caret. */
 const char *
 pairpad_completion_proposal_get_insert (PairpadCompletionProposal *self)
 {
@@ -126,4 +136,12 @@ pairpad_completion_proposal_get_kind (PairpadCompletionProposal *self)
   g_return_val_if_fail (PAIRPAD_IS_COMPLETION_PROPOSAL (self), PAIRPAD_COMPLETION_KIND_WORD);
 
   return self->kind;
+}
+
+gboolean
+pairpad_completion_proposal_replaces_word (PairpadCompletionProposal *self)
+{
+  g_return_val_if_fail (PAIRPAD_IS_COMPLETION_PROPOSAL (self), TRUE);
+
+  return self->replaces_word;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pairpad-completion-proposal.h"
 #include "pairpad-completion-provider.h"
@@ -17,6 +18,15 @@
  * the chosen item as one user action, which the buffer binding sends like
  * any typing. It owns the request in flight and a mark where the word
  * starts; it does not own the session, nor decide what is offered.
+ *
+ * A language model's item ("kind": "model", "replace": 0) continues the
+ * text at the caret instead: it comes first, marked as the model's, and
+ * goes in at the caret, the word typed so far left as it is. Typing on
+ * keeps it only while what was typed since the answer is the start of its
+ * text, and choosing it then inserts the rest: it is what follows the text
+ * the model saw, not a word to match, so filtering it by the word as the
+ * others are would drop it at the first keystroke, and keeping it after
+ * the person typed something else would insert text that no longer fits.
  *
  * Positions: the caret's offset counts code points, as the protocol does,
  * but it is in our own coordinates, which are the daemon's only while the
@@ -39,6 +49,7 @@ struct _PairpadCompletionProvider
   PairpadRestClient *rest;
   GCancellable      *cancellable;   /* the request in flight */
   GtkTextMark       *word_start;    /* (nullable) of the word the last answer completes */
+  char              *answered_word; /* (nullable) that word, as it was when asked */
   char              *server;
   char              *room;
   char              *token;         /* (nullable) */
@@ -97,6 +108,8 @@ kind_icon_name (PairpadCompletionKind kind)
       return "format-text-bold-symbolic";
     case PAIRPAD_COMPLETION_KIND_SNIPPET:
       return "insert-text-symbolic";
+    case PAIRPAD_COMPLETION_KIND_MODEL:
+      return "starred-symbolic";
     case PAIRPAD_COMPLETION_KIND_WORD:
     default:
       return "text-x-generic-symbolic";
@@ -114,6 +127,9 @@ kind_label (PairpadCompletionKind kind)
     case PAIRPAD_COMPLETION_KIND_SNIPPET:
       /* Translators: a completion that inserts a snippet of code */
       return _("Snippet");
+    case PAIRPAD_COMPLETION_KIND_MODEL:
+      /* Translators: a completion that a language model (an AI) suggested */
+      return _("Model");
     case PAIRPAD_COMPLETION_KIND_WORD:
     default:
       /* Translators: a completion that is a word found in the room's text */
@@ -127,18 +143,73 @@ empty_model (void)
   return G_LIST_MODEL (g_list_store_new (PAIRPAD_TYPE_COMPLETION_PROPOSAL));
 }
 
+/* The word the answer completes runs from @start to @end, the caret as asked. */
 static void
-place_word_start (PairpadCompletionProvider *self,
-                  GtkTextBuffer             *buffer,
-                  const GtkTextIter         *iter)
+place_word (PairpadCompletionProvider *self,
+            GtkTextBuffer             *buffer,
+            const GtkTextIter         *start,
+            const GtkTextIter         *end)
 {
   if (self->word_start != NULL && gtk_text_mark_get_buffer (self->word_start) != buffer)
     g_clear_pointer (&self->word_start, delete_mark);
 
   if (self->word_start == NULL)
-    self->word_start = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, iter, TRUE));
+    self->word_start = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, start, TRUE));
   else
-    gtk_text_buffer_move_mark (buffer, self->word_start, iter);
+    gtk_text_buffer_move_mark (buffer, self->word_start, start);
+
+  g_free (self->answered_word);
+  self->answered_word = gtk_text_buffer_get_text (buffer, start, end, TRUE);
+}
+
+/* Returns: (nullable): what was typed after the word the last answer
+ * completes, or NULL when the text before the caret no longer starts with
+ * that word (the caret left it, or part of it was deleted). */
+static char *
+dup_typed_since_answer (PairpadCompletionProvider *self,
+                        GtkTextBuffer             *buffer)
+{
+  g_autofree char *text = NULL;
+  GtkTextIter start, caret;
+
+  if (self->word_start == NULL || self->answered_word == NULL ||
+      gtk_text_mark_get_buffer (self->word_start) != buffer)
+    return NULL;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &start, self->word_start);
+  gtk_text_buffer_get_iter_at_mark (buffer, &caret, gtk_text_buffer_get_insert (buffer));
+  if (gtk_text_iter_compare (&start, &caret) > 0)
+    return NULL;
+
+  text = gtk_text_buffer_get_text (buffer, &start, &caret, TRUE);
+  if (!g_str_has_prefix (text, self->answered_word))
+    return NULL;
+
+  return g_strdup (text + strlen (self->answered_word));
+}
+
+/* Returns: (nullable): the part of a continuation's @insert still to go
+ * in after @typed (nullable), or NULL when it no longer applies. */
+static const char *
+continuation_rest (const char *insert,
+                   const char *typed)
+{
+  gsize n_typed;
+
+  if (typed == NULL || !g_str_has_prefix (insert, typed))
+    return NULL;
+
+  n_typed = strlen (typed);
+  return insert[n_typed] != '\0' ? insert + n_typed : NULL;
+}
+
+/* The first line with anything on it, as the daemon labels a model's text. */
+static char *
+dup_first_line (const char *text)
+{
+  const char *start = text + strspn (text, "\r\n");
+
+  return g_strndup (start, strcspn (start, "\r\n"));
 }
 
 static GListModel *
@@ -150,16 +221,18 @@ parse_answer (PairpadCompletionProvider *self,
   JsonNode *items = pairpad_rest_get_member (node, "items", JSON_TYPE_ARRAY);
   JsonNode *prefix = pairpad_rest_get_member (node, "prefix_length", G_TYPE_INT64);
   gint64 prefix_length = prefix != NULL ? json_node_get_int (prefix) : -1;
-  GtkTextIter start;
+  GtkTextIter start, end;
   JsonArray *array;
+  guint n_models = 0;
 
   if (items == NULL || prefix_length < 0 || gtk_text_mark_get_deleted (r->position))
     return empty_model ();
 
   /* The word ends where the caret was; remote edits since moved the mark. */
-  gtk_text_buffer_get_iter_at_mark (r->buffer, &start, r->position);
+  gtk_text_buffer_get_iter_at_mark (r->buffer, &end, r->position);
+  start = end;
   gtk_text_iter_backward_chars (&start, (int) MIN (prefix_length, G_MAXINT));
-  place_word_start (self, r->buffer, &start);
+  place_word (self, r->buffer, &start, &end);
 
   array = json_node_get_array (items);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -167,15 +240,36 @@ parse_answer (PairpadCompletionProvider *self,
       JsonNode *item = json_array_get_element (array, i);
       const char *label = pairpad_rest_get_string (item, "label");
       const char *insert = pairpad_rest_get_string (item, "insert");
+      JsonNode *replace = pairpad_rest_get_member (item, "replace", G_TYPE_INT64);
       g_autoptr(PairpadCompletionProposal) proposal = NULL;
+      g_autofree char *first_line = NULL;
+      gboolean replaces_word = TRUE;
       PairpadCompletionKind kind;
 
-      if (label == NULL || insert == NULL ||
+      if (label == NULL || insert == NULL || *insert == '\0' ||
           !pairpad_completion_kind_parse (pairpad_rest_get_string (item, "kind"), &kind))
         continue;
 
-      proposal = pairpad_completion_proposal_new (label, insert, kind);
-      g_list_store_append (store, proposal);
+      /* Without "replace", the word; the protocol knows no span but the
+       * word and none at all. */
+      if (replace != NULL && json_node_get_int (replace) == 0)
+        replaces_word = FALSE;
+      else if (replace != NULL && json_node_get_int (replace) != prefix_length)
+        continue;
+
+      if (kind != PAIRPAD_COMPLETION_KIND_MODEL)
+        {
+          proposal = pairpad_completion_proposal_new (label, insert, kind, replaces_word);
+          g_list_store_append (store, proposal);
+          continue;
+        }
+
+      /* The popup has a line per item; one of line breaks alone says nothing. */
+      first_line = dup_first_line (*label != '\0' ? label : insert);
+      if (*first_line == '\0')
+        continue;
+      proposal = pairpad_completion_proposal_new (first_line, insert, kind, replaces_word);
+      g_list_store_insert (store, n_models++, proposal);
     }
 
   /* Refiltered as the word grows, without asking again. */
@@ -226,6 +320,10 @@ send_request (GTask *task)
   json_object_set_int_member (object, "position", gtk_text_iter_get_offset (&caret));
   json_object_set_int_member (object, "v", pp_client_session_get_version (self->session));
   json_object_set_int_member (object, "max", MAX_ITEMS);
+  /* The daemon drops our older request still waiting for the model, not
+   * that of whoever else shares our address. */
+  if (pp_client_session_get_client (self->session) != NULL)
+    json_object_set_string_member (object, "client", pp_client_session_get_client (self->session));
   body = json_node_init_object (json_node_alloc (), object);
   path = g_strdup_printf ("/api/v1/rooms/%s/complete", self->room);
 
@@ -321,13 +419,32 @@ pairpad_completion_provider_populate_finish (GtkSourceCompletionProvider  *provi
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  char *casefolded_word;
+  char *typed_since_answer;   /* (nullable) */
+} Filter;
+
+static void
+filter_free (Filter *filter)
+{
+  g_free (filter->casefolded_word);
+  g_free (filter->typed_since_answer);
+  g_free (filter);
+}
+
 static gboolean
 matches_word (gpointer item,
               gpointer data)
 {
-  const char *label = pairpad_completion_proposal_get_label (item);
+  Filter *filter = data;
 
-  return gtk_source_completion_fuzzy_match (label, data, NULL);
+  if (!pairpad_completion_proposal_replaces_word (item))
+    return continuation_rest (pairpad_completion_proposal_get_insert (item),
+                              filter->typed_since_answer) != NULL;
+
+  return gtk_source_completion_fuzzy_match (pairpad_completion_proposal_get_label (item),
+                                            filter->casefolded_word, NULL);
 }
 
 static void
@@ -335,14 +452,20 @@ pairpad_completion_provider_refilter (GtkSourceCompletionProvider *provider,
                                       GtkSourceCompletionContext  *context,
                                       GListModel                  *model)
 {
+  PairpadCompletionProvider *self = PAIRPAD_COMPLETION_PROVIDER (provider);
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (gtk_source_completion_context_get_buffer (context));
   g_autofree char *word = gtk_source_completion_context_get_word (context);
-  g_autoptr(GtkCustomFilter) filter = NULL;
+  g_autoptr(GtkCustomFilter) custom = NULL;
+  Filter *filter;
 
   if (!GTK_IS_FILTER_LIST_MODEL (model))
     return;
 
-  filter = gtk_custom_filter_new (matches_word, g_utf8_casefold (word, -1), g_free);
-  gtk_filter_list_model_set_filter (GTK_FILTER_LIST_MODEL (model), GTK_FILTER (filter));
+  filter = g_new0 (Filter, 1);
+  filter->casefolded_word = g_utf8_casefold (word, -1);
+  filter->typed_since_answer = dup_typed_since_answer (self, buffer);
+  custom = gtk_custom_filter_new (matches_word, filter, (GDestroyNotify) filter_free);
+  gtk_filter_list_model_set_filter (GTK_FILTER_LIST_MODEL (model), GTK_FILTER (custom));
 }
 
 static void
@@ -351,6 +474,7 @@ pairpad_completion_provider_display (GtkSourceCompletionProvider *provider,
                                      GtkSourceCompletionProposal *proposal,
                                      GtkSourceCompletionCell     *cell)
 {
+  PairpadCompletionProvider *self = PAIRPAD_COMPLETION_PROVIDER (provider);
   PairpadCompletionProposal *item = PAIRPAD_COMPLETION_PROPOSAL (proposal);
   PairpadCompletionKind kind = pairpad_completion_proposal_get_kind (item);
   const char *label = pairpad_completion_proposal_get_label (item);
@@ -364,8 +488,17 @@ pairpad_completion_provider_display (GtkSourceCompletionProvider *provider,
 
     case GTK_SOURCE_COMPLETION_COLUMN_TYPED_TEXT:
       {
-        g_autofree char *word = gtk_source_completion_context_get_word (context);
-        PangoAttrList *attrs = gtk_source_completion_fuzzy_highlight (label, word);
+        g_autofree char *word = NULL;
+        PangoAttrList *attrs;
+
+        /* A continuation matches what was typed after the word, if anything. */
+        if (pairpad_completion_proposal_replaces_word (item))
+          word = gtk_source_completion_context_get_word (context);
+        else
+          word = dup_typed_since_answer (
+            self, GTK_TEXT_BUFFER (gtk_source_completion_context_get_buffer (context)));
+        attrs = word != NULL && *word != '\0' ? gtk_source_completion_fuzzy_highlight (label, word)
+                                              : NULL;
 
         gtk_source_completion_cell_set_text_with_attributes (cell, label, attrs);
         g_clear_pointer (&attrs, pango_attr_list_unref);
@@ -377,12 +510,26 @@ pairpad_completion_provider_display (GtkSourceCompletionProvider *provider,
       break;
 
     case GTK_SOURCE_COMPLETION_COLUMN_DETAILS:
-      /* A snippet's text is more than its name. */
+      /* A snippet's text, or a model's of several lines, is more than its label. */
       gtk_source_completion_cell_set_text (cell, g_strcmp0 (label, insert) != 0 ? insert : NULL);
       break;
 
-    case GTK_SOURCE_COMPLETION_COLUMN_BEFORE:
     case GTK_SOURCE_COMPLETION_COLUMN_AFTER:
+      /* The comment shows for the selected row only: the model's row says
+       * whose it is by itself. Cells serve one row, then another. */
+      if (kind == PAIRPAD_COMPLETION_KIND_MODEL)
+        {
+          gtk_source_completion_cell_set_text (cell, kind_label (kind));
+          gtk_widget_add_css_class (GTK_WIDGET (cell), "completion-model");
+        }
+      else
+        {
+          gtk_source_completion_cell_set_text (cell, NULL);
+          gtk_widget_remove_css_class (GTK_WIDGET (cell), "completion-model");
+        }
+      break;
+
+    case GTK_SOURCE_COMPLETION_COLUMN_BEFORE:
     default:
       gtk_source_completion_cell_set_text (cell, NULL);
       break;
@@ -403,6 +550,23 @@ pairpad_completion_provider_activate (GtkSourceCompletionProvider *provider,
     return;
 
   gtk_text_buffer_get_iter_at_mark (buffer, &caret, gtk_text_buffer_get_insert (buffer));
+
+  if (!pairpad_completion_proposal_replaces_word (item))
+    {
+      g_autofree char *typed = dup_typed_since_answer (self, buffer);
+      const char *rest = continuation_rest (pairpad_completion_proposal_get_insert (item), typed);
+
+      /* Refiltering dropped it already when it no longer fits. */
+      if (rest == NULL)
+        return;
+
+      /* Any number of lines: the binding sends them as one insert. */
+      gtk_text_buffer_begin_user_action (buffer);
+      gtk_text_buffer_insert (buffer, &caret, rest, -1);
+      gtk_text_buffer_end_user_action (buffer);
+      return;
+    }
+
   start = caret;
   /* The word typed so far, unless the caret left it meanwhile. */
   if (self->word_start != NULL && gtk_text_mark_get_buffer (self->word_start) == buffer)
@@ -453,6 +617,7 @@ pairpad_completion_provider_finalize (GObject *object)
   g_clear_pointer (&self->server, g_free);
   g_clear_pointer (&self->room, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->answered_word, g_free);
 
   G_OBJECT_CLASS (pairpad_completion_provider_parent_class)->finalize (object);
 }

@@ -170,6 +170,9 @@ pp_test_app_init (int    *argc,
       return FALSE;
     }
   adw_init ();
+  /* As the app's startup does: GtkSourceView's own styles (its completion
+   * window's) and translations. */
+  gtk_source_init ();
 
   /* The app's own styles (its banners), for screenshots as people see them. */
   css = gtk_css_provider_new ();
