@@ -204,6 +204,59 @@ test_rate_limit (void)
   pp_test_daemon_stop_cleanly (daemon);
 }
 
+/* A newer complete from the same person cancels the older one still
+ * waiting for the model: the older is answered at once from the built-in
+ * provider, with "superseded", long before the model would have answered.
+ * Over the WebSocket, where the person is the session's client id. */
+static void
+test_superseded (void)
+{
+  g_autoptr(PpFakeModelServer) fake = pp_fake_model_server_new (FALSE);
+  g_autoptr(PpTestDaemon) daemon = pp_test_daemon_new (PP_BACKEND_SQLITE,
+                                                       "--completion-endpoint", fake->url,
+                                                       "--completion-model", "tiny",
+                                                       "--completion-timeout-ms", "20000", NULL);
+  g_autoptr(JsonNode) welcome = NULL;
+  g_autoptr(JsonNode) older = NULL;
+  g_autoptr(JsonNode) newer = NULL;
+  g_autofree char *room = NULL;
+  PpTestSocket *socket;
+  gint64 started;
+
+  pp_test_daemon_start (daemon);
+  room = pp_test_daemon_create_room (daemon, ROOM_TEXT);
+  socket = pp_test_socket_new (daemon, room);
+  pp_test_socket_send (socket, "{\"type\":\"hello\",\"client\":\"supersede-01\",\"name\":\"Ann\"}");
+  welcome = pp_test_socket_wait_frame (socket, "welcome", 5000);
+  g_assert_nonnull (welcome);
+
+  /* The model takes 3 s to answer anything. */
+  pp_fake_model_server_set_mode (fake, PP_FAKE_MODEL_SLOW);
+  started = g_get_monotonic_time ();
+  pp_test_socket_send (socket, "{\"type\":\"complete\",\"id\":1,\"v\":0,\"position\":30}");
+  /* The model has the first question before the second comes. */
+  while (pp_fake_model_server_get_n_requests (fake) < 1)
+    g_usleep (10 * 1000);
+  pp_test_socket_send (socket, "{\"type\":\"complete\",\"id\":2,\"v\":0,\"position\":29}");
+
+  older = pp_test_socket_wait_frame (socket, "completions", 2000);
+  g_assert_nonnull (older);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (older), "id"), ==, 1);
+  assert_fallback (older, "superseded");
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+
+  /* The newer one gets the model's answer when it comes. */
+  newer = pp_test_socket_wait_frame (socket, "completions", 10000);
+  g_assert_nonnull (newer);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (newer), "id"), ==, 2);
+  g_assert_cmpstr (member (newer, "provider"), ==, "model");
+  g_assert_cmpstr (json_object_get_string_member (item (newer, 0), "insert"), ==, COMPLETION);
+  g_assert_cmpint (fallbacks (daemon, "superseded"), ==, 1);
+
+  pp_test_socket_free (socket);
+  pp_test_daemon_stop_cleanly (daemon);
+}
+
 /* Ollama style: /api/generate, options.num_predict, "response". */
 static void
 test_ollama (void)
@@ -253,6 +306,7 @@ main (int   argc,
 
   g_test_add_func ("/pp/daemon/complete/model/openai", test_openai);
   g_test_add_func ("/pp/daemon/complete/model/rate-limit", test_rate_limit);
+  g_test_add_func ("/pp/daemon/complete/model/superseded", test_superseded);
   g_test_add_func ("/pp/daemon/complete/model/ollama", test_ollama);
 
   return g_test_run ();
