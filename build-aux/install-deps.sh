@@ -12,7 +12,7 @@ want_tests=0
 packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
-  libgda-5.0-dev libgda-5.0-postgres glib-networking
+  libgda-5.0-dev libgda-5.0-postgres glib-networking libhiredis-dev
   nodejs npm
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libsecret-1-dev itstool
   desktop-file-utils appstream
@@ -28,6 +28,8 @@ if [ "$want_tests" = 1 ]; then
   # Flatpak manifest lint; a private session bus with a throwaway keyring
   # for the owner keys the app tests keep (tests/app/with-test-keyring.sh).
   packages+=(xvfb xauth xdotool flatpak-builder dbus-daemon gnome-keyring)
+  # The cluster tests: Redis between the daemons, HAProxy in front of them.
+  packages+=(redis-server haproxy)
 fi
 
 missing=()

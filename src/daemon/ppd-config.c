@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ppd-config.h"
 #include "ppd-static.h"
@@ -128,6 +129,13 @@ static const Setting settings[] = {
   STRING_SETTING ("completion-api", "completion", "PAIRPAD_COMPLETION_API", completion_api,
                   N_("How the completion server is spoken to: openai (/v1/completions) or "
                      "ollama (/api/generate) (default openai)"), N_("API")),
+  STRING_SETTING ("cluster", "cluster", "PAIRPAD_CLUSTER", cluster,
+                  N_("Run as one of several daemons sharing the PostgreSQL --database, with "
+                     "Redis at redis://HOST:PORT carrying every committed edit to the others "
+                     "(default: none, this daemon alone)"), N_("URL")),
+  STRING_SETTING ("node-name", "cluster", "PAIRPAD_NODE_NAME", node_name,
+                  N_("This daemon's name in logs, /healthz and /metrics (default HOST-PID)"),
+                  N_("NAME")),
   UINT_SETTING ("completion-timeout-ms", "completion", "PAIRPAD_COMPLETION_TIMEOUT_MS",
                 completion_timeout_ms, 10, 600000,
                 N_("Milliseconds to wait for the model before answering with the built-in "
@@ -238,6 +246,7 @@ ppd_config_free (PpdConfig *self)
   if (self->completion_api_key != NULL)
     explicit_bzero (self->completion_api_key, strlen (self->completion_api_key));
   g_free (self->completion_api_key);
+  g_free (self->cluster_host);
   g_free (self->config_file);
   g_free (self);
 }
@@ -483,6 +492,47 @@ validate_completion (PpdConfig  *self,
   return TRUE;
 }
 
+/* Cluster mode: Redis as redis://HOST:PORT, and a store every daemon shares. */
+static gboolean
+validate_cluster (PpdConfig  *self,
+                  GError    **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (self->node_name == NULL || *self->node_name == '\0')
+    {
+      g_free (self->node_name);
+      self->node_name = g_strdup_printf ("%s-%d", g_get_host_name (), (int) getpid ());
+    }
+
+  if (self->cluster != NULL && *self->cluster == '\0')
+    g_clear_pointer (&self->cluster, g_free);
+  if (self->cluster == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (self->cluster, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "redis") != 0 ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("cluster: “%s” is not a redis://HOST:PORT URL"), self->cluster);
+      return FALSE;
+    }
+  g_free (self->cluster_host);
+  self->cluster_host = g_strdup (g_uri_get_host (uri));
+  self->cluster_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 6379;
+
+  if (g_str_has_prefix (self->database, "sqlite://"))
+    {
+      g_set_error_literal (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                           _("cluster needs a PostgreSQL database that every daemon shares: "
+                             "give database=postgresql://…"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 validate (PpdConfig  *self,
           GError    **error)
@@ -527,7 +577,7 @@ validate (PpdConfig  *self,
   if (!validate_identity (self, error))
     return FALSE;
 
-  if (!validate_completion (self, error))
+  if (!validate_completion (self, error) || !validate_cluster (self, error))
     return FALSE;
 
   g_clear_pointer (&self->allowed_origins, g_strfreev);

@@ -74,6 +74,11 @@ typedef struct
   char             *completion_api;      /* as given: openai | ollama */
   PpdCompletionApi  completion_api_kind; /* from completion_api */
   guint             completion_timeout_ms;
+
+  char             *cluster;             /* redis://HOST:PORT, or NULL: this daemon alone */
+  char             *cluster_host;        /* from cluster */
+  guint             cluster_port;        /* from cluster */
+  char             *node_name;           /* this daemon's name among the others */
 } PpdConfig;
 
 #define PPD_CONFIG_ERROR (ppd_config_error_quark ())

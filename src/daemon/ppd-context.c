@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "ppd-cluster-rooms.h"
 #include "ppd-completion.h"
 #include "ppd-context.h"
 #include "ppd-http-routes.h"
@@ -32,6 +33,7 @@ struct _PpdContext
   PpPoller         *poller;
   PpdAddressLimits *address_limits;
   PpdModelCompletion *model_completion; /* NULL without --completion-endpoint */
+  PpdClusterRooms  *cluster;            /* NULL without --cluster */
 
   /* Flags */
   guint            stopping : 1;
@@ -88,6 +90,7 @@ ppd_context_dispose (GObject *object)
   g_clear_object (&self->server);
   g_clear_object (&self->web);
   g_clear_object (&self->model_completion);
+  g_clear_object (&self->cluster);
   g_clear_object (&self->registry);
   g_clear_object (&self->store);
 
@@ -159,6 +162,8 @@ ppd_context_new (PpdConfig  *config,
 
   self->registry = ppd_room_registry_new (self->store, self->config, self->metrics);
   g_signal_connect_object (self->registry, "room-added", G_CALLBACK (on_room_added), self, 0);
+  if (config->cluster != NULL)
+    self->cluster = ppd_cluster_rooms_new (config, self->registry, self->store, self->metrics);
   if (config->completion_endpoint != NULL)
     self->model_completion = ppd_model_completion_new (config, self->metrics);
   self->web = ppd_static_new (config->web_root);
@@ -223,6 +228,13 @@ PpdModelCompletion *
 ppd_context_get_model_completion (PpdContext *self)
 {
   return self->model_completion;
+}
+
+/* NULL when this daemon runs alone. */
+PpdClusterRooms *
+ppd_context_get_cluster (PpdContext *self)
+{
+  return self->cluster;
 }
 
 PpdMetrics *
@@ -352,6 +364,10 @@ on_registry_stopped (GObject      *source,
 {
   g_autoptr(GTask) task = data;
   g_autoptr(GError) error = NULL;
+  PpdContext *self = g_task_get_source_object (task);
+
+  if (self->cluster != NULL)
+    ppd_cluster_rooms_stop (self->cluster);
 
   if (!ppd_room_registry_shutdown_finish (PPD_ROOM_REGISTRY (source), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));

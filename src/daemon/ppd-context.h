@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "ppd-address-limits.h"
+#include "ppd-cluster-rooms.h"
 #include "ppd-config.h"
 #include "ppd-metrics.h"
 #include "ppd-model-completion.h"
@@ -29,6 +30,7 @@ PpdRoomRegistry *ppd_context_get_registry   (PpdContext          *self);
 PpdMetrics      *ppd_context_get_metrics    (PpdContext          *self);
 PpdModelCompletion *ppd_context_get_model_completion
                                             (PpdContext          *self);
+PpdClusterRooms *ppd_context_get_cluster    (PpdContext          *self);
 PpPoller        *ppd_context_get_poller     (PpdContext          *self);
 PpdAddressLimits *ppd_context_get_address_limits
                                             (PpdContext          *self);

@@ -942,12 +942,23 @@ on_health (GObject      *source,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
   gboolean ok = ppd_store_ping_finish (PPD_STORE (source), result, &error);
+  PpdClusterRooms *cluster = ppd_context_get_cluster (r->context);
+  const PpdConfig *config = ppd_context_get_config (r->context);
+  /* Without Redis a cluster daemon still serves: its rooms read the store. */
+  gboolean degraded = cluster != NULL && !ppd_cluster_rooms_is_connected (cluster);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, ok ? "ok" : "unavailable");
+  json_builder_add_string_value (builder, !ok ? "unavailable" : degraded ? "degraded" : "ok");
   json_builder_set_member_name (builder, "store");
   json_builder_add_string_value (builder, ppd_store_get_provider_name (PPD_STORE (source)));
+  if (cluster != NULL)
+    {
+      json_builder_set_member_name (builder, "node");
+      json_builder_add_string_value (builder, config->node_name);
+      json_builder_set_member_name (builder, "cluster");
+      json_builder_add_string_value (builder, degraded ? "disconnected" : "connected");
+    }
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 

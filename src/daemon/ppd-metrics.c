@@ -21,6 +21,9 @@ struct _PpdMetrics
   guint64     ops_applied;
   guint64     commits;
   guint64     commit_failures;
+  guint64     commit_conflicts;
+  guint64     remote_entries;
+  int         cluster_up;       /* -1: no cluster */
   guint64     committed_entries;
   guint64     commit_bucket_counts[G_N_ELEMENTS (commit_buckets)];
   double      commit_seconds_sum;
@@ -42,6 +45,7 @@ ppd_metrics_new (void)
 {
   PpdMetrics *self = g_new0 (PpdMetrics, 1);
 
+  self->cluster_up = -1;
   self->dropped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->fallbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (fallback_reasons); i++)
@@ -94,6 +98,27 @@ void
 ppd_metrics_count_commit_failure (PpdMetrics *self)
 {
   self->commit_failures++;
+}
+
+void
+ppd_metrics_count_commit_conflict (PpdMetrics *self)
+{
+  self->commit_conflicts++;
+}
+
+void
+ppd_metrics_add_remote_entries (PpdMetrics *self,
+                                guint       n)
+{
+  self->remote_entries += n;
+}
+
+/* @up: whether this daemon hears the cluster (Redis), -1 when alone. */
+void
+ppd_metrics_set_cluster_up (PpdMetrics *self,
+                            int         up)
+{
+  self->cluster_up = up;
 }
 
 static void
@@ -176,6 +201,18 @@ ppd_metrics_render (PpdMetrics *self,
   METRIC ("pairpad_commit_failures_total", "counter", "Group commits the store refused.");
   g_string_append_printf (out, "pairpad_commit_failures_total %" G_GUINT64_FORMAT "\n",
                           self->commit_failures);
+  if (self->cluster_up >= 0)
+    {
+      METRIC ("pairpad_cluster_up", "gauge", "1 while this daemon hears the others (Redis).");
+      g_string_append_printf (out, "pairpad_cluster_up %d\n", self->cluster_up);
+      METRIC ("pairpad_commit_conflicts_total", "counter",
+              "Rooms whose commit another daemon's came before.");
+      g_string_append_printf (out, "pairpad_commit_conflicts_total %" G_GUINT64_FORMAT "\n",
+                              self->commit_conflicts);
+      METRIC ("pairpad_remote_ops_total", "counter", "Log entries other daemons stored, taken in.");
+      g_string_append_printf (out, "pairpad_remote_ops_total %" G_GUINT64_FORMAT "\n",
+                              self->remote_entries);
+    }
 
   METRIC ("pairpad_commit_duration_seconds", "histogram",
           "Time from queueing a group commit to its completion.");

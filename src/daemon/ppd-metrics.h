@@ -23,6 +23,12 @@ void        ppd_metrics_observe_commit       (PpdMetrics      *self,
 void        ppd_metrics_count_error          (PpdMetrics      *self,
                                               PpProtocolError  code);
 void        ppd_metrics_count_commit_failure (PpdMetrics      *self);
+void        ppd_metrics_count_commit_conflict
+                                             (PpdMetrics      *self);
+void        ppd_metrics_add_remote_entries   (PpdMetrics      *self,
+                                              guint            n);
+void        ppd_metrics_set_cluster_up       (PpdMetrics      *self,
+                                              int              up);
 void        ppd_metrics_count_dropped        (PpdMetrics      *self,
                                               const char      *reason);
 void        ppd_metrics_add_frames           (PpdMetrics      *self,

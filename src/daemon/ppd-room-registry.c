@@ -53,6 +53,8 @@ G_DEFINE_FINAL_TYPE (PpdRoomRegistry, ppd_room_registry, G_TYPE_OBJECT)
 enum
 {
   ROOM_ADDED,
+  ROOM_REMOVED,
+  ROOM_CONFLICTED,
   N_SIGNALS
 };
 
@@ -137,9 +139,11 @@ on_committed (GObject      *source,
   PpdRoomRegistry *self = c->self;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(GPtrArray) conflicts = NULL;
+
   self->committing = FALSE;
 
-  if (ppd_store_commit_finish (PPD_STORE (source), result, &error))
+  if (ppd_store_commit_finish (PPD_STORE (source), result, &conflicts, &error))
     {
       ppd_metrics_observe_commit (self->metrics, g_get_monotonic_time () - c->started,
                                   c->n_entries);
@@ -147,6 +151,15 @@ on_committed (GObject      *source,
       for (guint i = 0; i < c->rooms->len; i++)
         {
           PpdRoom *room = g_ptr_array_index (c->rooms, i);
+
+          /* Another daemon stored the room's next version first. */
+          if (g_ptr_array_find_with_equal_func (conflicts, ppd_room_get_id (room), g_str_equal, NULL))
+            {
+              ppd_metrics_count_commit_conflict (self->metrics);
+              ppd_room_commit_conflicted (room);
+              g_signal_emit (self, signals[ROOM_CONFLICTED], 0, room);
+              continue;
+            }
 
           ppd_room_committed (room);
           /* Queued after this commit: the store runs jobs in order. */
@@ -236,6 +249,7 @@ unload_room (PpdRoomRegistry *self,
 {
   g_info ("Unloading idle room %s", ppd_room_get_id (room));
   g_signal_handlers_disconnect_by_data (room, self);
+  g_signal_emit (self, signals[ROOM_REMOVED], 0, room);
   g_hash_table_remove (self->idle_since, room);
   g_hash_table_remove (self->rooms, ppd_room_get_id (room));
 }
@@ -330,6 +344,15 @@ ppd_room_registry_class_init (PpdRoomRegistryClass *klass)
   signals[ROOM_ADDED] = g_signal_new ("room-added", G_TYPE_FROM_CLASS (klass),
                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                       PPD_TYPE_ROOM);
+  /* Emitted when a room leaves memory: unloaded when idle, or deleted. */
+  signals[ROOM_REMOVED] = g_signal_new ("room-removed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        PPD_TYPE_ROOM);
+  /* Cluster mode: another daemon stored the room's next version first;
+   * nothing of its batch was written. Read the store, then commit again. */
+  signals[ROOM_CONFLICTED] = g_signal_new ("room-conflicted", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                           PPD_TYPE_ROOM);
 }
 
 static void
@@ -356,6 +379,29 @@ ppd_room_registry_new (PpdStore        *store,
   self->sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
 
   return self;
+}
+
+/* The room @id when it is in memory, else NULL. */
+PpdRoom *
+ppd_room_registry_lookup (PpdRoomRegistry *self,
+                          const char      *id)
+{
+  return g_hash_table_lookup (self->rooms, id);
+}
+
+/* Every room in memory. */
+GPtrArray *
+ppd_room_registry_dup_rooms (PpdRoomRegistry *self)
+{
+  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  PpdRoom *room;
+
+  g_hash_table_iter_init (&iter, self->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
+    g_ptr_array_add (rooms, g_object_ref (room));
+
+  return rooms;
 }
 
 guint
@@ -630,6 +676,7 @@ ppd_room_registry_delete_room_async (PpdRoomRegistry     *self,
 
   ppd_room_delete (room);
   g_signal_handlers_disconnect_by_data (room, self);
+  g_signal_emit (self, signals[ROOM_REMOVED], 0, room);
   g_hash_table_remove (self->dirty, room);
   g_hash_table_remove (self->idle_since, room);
   if (g_hash_table_lookup (self->rooms, id) == room)

@@ -30,6 +30,9 @@ PpdRoomRegistry *ppd_room_registry_new                 (PpdStore            *sto
                                                         const PpdConfig     *config,
                                                         PpdMetrics          *metrics);
 guint            ppd_room_registry_get_n_rooms         (PpdRoomRegistry     *self);
+PpdRoom         *ppd_room_registry_lookup              (PpdRoomRegistry     *self,
+                                                        const char          *id);
+GPtrArray       *ppd_room_registry_dup_rooms           (PpdRoomRegistry     *self);
 guint            ppd_room_registry_get_n_connections   (PpdRoomRegistry     *self);
 gboolean         ppd_room_id_is_valid                  (const char          *id);
 

@@ -25,6 +25,16 @@
  *   client op at v ──transform past (v, version]──▶ apply ──▶ log, pending
  *                                                               │ commit
  *   ack to sender, op to the others, waiters ◀── committed ◀────┘
+ *
+ * With several daemons on one database (cluster mode), another daemon may
+ * store version @committed + 1 first. Its entry then comes in through
+ * ppd_room_apply_remote() (from Redis, or read back from the store after a
+ * conflicted commit), and the pending entries are rebased past it: each is
+ * transformed past the newcomer, as if it had arrived after it, and takes
+ * the next version. @base keeps the document at @committed, from which
+ * welcomes and reads are served without waiting. The room also announces
+ * its sessions' comings, goings, presence and settings ("relay"), and shows
+ * the other daemons' sessions (remote users) to its own.
  */
 
 struct _PpdRoom
@@ -44,6 +54,8 @@ struct _PpdRoom
   GQueue           pending;          /* Pending: applied, not yet committed */
   GQueue           waiters;          /* Waiter, by version */
   PpdAccess        access;
+  PpDocument      *base;             /* cluster mode: the document at @committed */
+  GHashTable      *remote_users;     /* cluster mode: session id → RemoteUser */
 
   /* Borrowed */
   const PpdConfig *config;
@@ -65,6 +77,7 @@ struct _PpdRoom
   guint            committing : 1;   /* part of the batch being written */
   guint            deleted : 1;
   guint            new_snapshot : 1; /* a snapshot was stored since the last take */
+  guint            cluster : 1;      /* one of several daemons on the database */
 };
 
 G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
@@ -73,6 +86,8 @@ enum {
   NEEDS_COMMIT,
   EMPTIED,
   COMPLETE,
+  RELAY,
+  BEHIND,
   N_SIGNALS
 };
 
@@ -99,6 +114,7 @@ typedef struct
   gboolean  verified;     /* @name is a signed-in account's, not the hello's */
   gboolean  hello;
   gboolean  welcomed;
+  gboolean  held;         /* cluster mode: its hello waits for this daemon to catch up */
 } Member;
 
 typedef struct
@@ -116,7 +132,15 @@ typedef struct
   WaiterFunc     func;
   gpointer       data;
   GDestroyNotify destroy;
+  gboolean       pending;  /* @version is a pending entry's: it moves when they are rebased */
 } Waiter;
+
+/* A session on another daemon of the cluster. */
+typedef struct
+{
+  char       *node;
+  PpUserInfo *info;      /* its selection at info->v, a committed version */
+} RemoteUser;
 
 typedef struct
 {
@@ -260,6 +284,14 @@ check_can_edit (PpdRoom         *self,
 }
 
 static void
+remote_user_free (RemoteUser *remote)
+{
+  g_free (remote->node);
+  pp_user_info_unref (remote->info);
+  g_free (remote);
+}
+
+static void
 pending_free (Pending *p)
 {
   pp_log_entry_unref (p->entry);
@@ -318,13 +350,16 @@ compare_waiters (gconstpointer a,
   return wa->version < wb->version ? -1 : 1;
 }
 
-/* Runs @func once @version is committed: now, if it already is. */
+/* Runs @func once @version is committed: now, if it already is. A
+ * version of a pending entry may move in cluster mode (see rebase_pending());
+ * @pending says @version is one. */
 static void
-when_committed (PpdRoom        *self,
-                gint64          version,
-                WaiterFunc      func,
-                gpointer        data,
-                GDestroyNotify  destroy)
+add_waiter (PpdRoom        *self,
+            gint64          version,
+            gboolean        pending,
+            WaiterFunc      func,
+            gpointer        data,
+            GDestroyNotify  destroy)
 {
   Waiter *w;
 
@@ -341,8 +376,31 @@ when_committed (PpdRoom        *self,
   w->func = func;
   w->data = data;
   w->destroy = destroy;
+  w->pending = pending;
   /* Stable: waiters of one version run in the order they came. */
   g_queue_insert_sorted (&self->waiters, w, compare_waiters, NULL);
+}
+
+/* Until @version, a version some session has seen, is committed here. */
+static void
+when_committed (PpdRoom        *self,
+                gint64          version,
+                WaiterFunc      func,
+                gpointer        data,
+                GDestroyNotify  destroy)
+{
+  add_waiter (self, version, FALSE, func, data, destroy);
+}
+
+/* Until the pending entry @version is stored. */
+static void
+when_stored (PpdRoom        *self,
+             gint64          version,
+             WaiterFunc      func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  add_waiter (self, version, TRUE, func, data, destroy);
 }
 
 static void
@@ -369,6 +427,17 @@ entry_bytes (const PpLogEntry *entry)
     bytes += sizeof (PpOpComponent) + pp_text_op_get_component (op, i)->n_bytes;
 
   return bytes;
+}
+
+/* Applies an op the store accepted: the document limit guards only new ones. */
+static void
+apply_stored (PpDocument *document,
+              PpLogEntry *entry)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pp_document_apply (document, entry->op, &error))
+    g_critical ("Stored op %" G_GINT64_FORMAT " does not apply: %s", entry->v, error->message);
 }
 
 static void
@@ -432,6 +501,15 @@ broadcast_message (PpdRoom         *self,
     }
 }
 
+/* Tells the other daemons of the cluster (nothing when alone). */
+static void
+tell_cluster (PpdRoom         *self,
+              const PpMessage *message)
+{
+  if (self->cluster)
+    g_signal_emit (self, signals[RELAY], 0, message);
+}
+
 static void
 remove_member (PpdRoom *self,
                Member  *m)
@@ -452,34 +530,34 @@ remove_member (PpdRoom *self,
 
       room_log (self, m, "%s left room %s", m->user, self->id);
       broadcast_message (self, leave, NULL, G_MAXINT64);
+      tell_cluster (self, leave);
     }
 
   if (self->members->len == 0)
     g_signal_emit (self, signals[EMPTIED], 0);
 }
 
-/* @m's user object with its selection brought to @version, the only one
- * a joiner welcomed at @version can interpret. */
+/* Brings @info's selection from info->v to @version (at most the newest
+ * committed one), the only version a joiner welcomed at @version can
+ * interpret. */
 static PpUserInfo *
-dup_info_at (PpdRoom *self,
-             Member  *m,
-             gint64   version)
+bring_info_to (PpdRoom    *self,
+               PpUserInfo *info,
+               gint64      version)
 {
-  PpUserInfo *info = member_dup_info (m);
-
   if (info->v < self->log_start)
     g_array_set_size (info->sel, 0);
   else
     for (gint64 v = info->v + 1; v <= version; v++)
       {
         PpLogEntry *e = log_entry_at (self, v);
-        gboolean own = g_strcmp0 (e->client, m->client) == 0;
+        gboolean own = g_strcmp0 (e->client, info->client) == 0;
 
         pp_text_op_transform_ranges (e->op, (PpRange *) info->sel->data, info->sel->len, own);
         if (info->has_view)
           pp_text_op_transform_ranges (e->op, &info->view, 1, FALSE);
       }
-  info->v = version;
+  info->v = MAX (info->v, version);
 
   return info;
 }
@@ -503,7 +581,17 @@ send_welcome (PpdRoom  *self,
       Member *other = g_ptr_array_index (self->members, i);
 
       if (other != m && other->welcomed)
-        g_ptr_array_add (users, dup_info_at (self, other, w->version));
+        g_ptr_array_add (users, bring_info_to (self, member_dup_info (other), w->version));
+    }
+
+  if (self->remote_users != NULL)
+    {
+      GHashTableIter iter;
+      RemoteUser *remote;
+
+      g_hash_table_iter_init (&iter, self->remote_users);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+        g_ptr_array_add (users, bring_info_to (self, pp_user_info_copy (remote->info), w->version));
     }
 
   m->base = m->v = w->version;
@@ -522,6 +610,7 @@ send_welcome (PpdRoom  *self,
   info = member_dup_info (m);
   join = pp_message_new_join (info);
   broadcast_message (self, join, m, G_MAXINT64);
+  tell_cluster (self, join);
   room_log (self, m, "%s (%s) joined room %s at version %" G_GINT64_FORMAT, m->user, m->client,
             self->id, w->version);
 }
@@ -538,6 +627,72 @@ send_deferred_ack (PpdRoom  *self,
 
   ack = pp_message_new_ack (a->seq, a->version);
   ppd_peer_send_message (a->member->peer, ack);
+}
+
+static void handle_hello (PpdRoom         *self,
+                          Member          *m,
+                          const PpMessage *msg);
+
+/* How long a hello whose v only another daemon has stored waits for this
+ * one to catch up before it is refused. */
+#define HELD_HELLO_TIMEOUT_S 10
+
+typedef struct
+{
+  Member    *member;
+  PpMessage *hello;
+  guint      timeout_id;
+} HeldHello;
+
+static void
+held_hello_free (gpointer data)
+{
+  HeldHello *h = data;
+
+  g_clear_handle_id (&h->timeout_id, g_source_remove);
+  member_unref (h->member);
+  pp_message_unref (h->hello);
+  g_free (h);
+}
+
+static void
+resume_hello (PpdRoom  *self,
+              gpointer  data)
+{
+  HeldHello *h = data;
+
+  if (member_is_live (h->member) && !h->member->hello)
+    handle_hello (self, h->member, h->hello);
+}
+
+static gboolean
+on_held_hello_timeout (gpointer data)
+{
+  HeldHello *h = data;
+
+  h->timeout_id = 0;
+  if (member_is_live (h->member) && !h->member->hello)
+    ppd_peer_fail (h->member->peer, PP_PROTOCOL_ERROR_BAD_VERSION,
+                   "hello.v is newer than the room", PPD_CLOSE_VERSION);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Cluster mode: a client that was on another daemon may hold a version this
+ * one has not heard of yet. Its hello waits for the catch-up ("behind"). */
+static void
+hold_hello (PpdRoom         *self,
+            Member          *m,
+            const PpMessage *msg)
+{
+  HeldHello *h = g_new0 (HeldHello, 1);
+
+  m->held = TRUE;
+  h->member = member_ref (m);
+  h->hello = pp_message_ref ((PpMessage *) msg);
+  h->timeout_id = g_timeout_add_seconds (HELD_HELLO_TIMEOUT_S, on_held_hello_timeout, h);
+  when_committed (self, msg->v, resume_hello, h, held_hello_free);
+  g_signal_emit (self, signals[BEHIND], 0);
 }
 
 static void
@@ -581,6 +736,12 @@ handle_hello (PpdRoom         *self,
       return;
     }
 
+  if (msg->has_v && msg->v > self->committed && self->cluster && !m->held)
+    {
+      hold_hello (self, m, msg);
+      return;
+    }
+
   if (msg->has_v && msg->v > self->committed)
     {
       g_autofree char *text = g_strdup_printf ("hello.v %" G_GINT64_FORMAT " is newer than the "
@@ -609,16 +770,19 @@ handle_hello (PpdRoom         *self,
 
   w = g_new0 (Welcome, 1);
   w->member = member_ref (m);
-  w->version = self->version;
+  /* Alone, a room welcomes at its newest version once that is stored; in a
+   * cluster pending entries may still move, so it welcomes at once from
+   * what is stored. */
+  w->version = self->cluster ? self->committed : self->version;
   w->has_v = msg->has_v;
   if (msg->has_v)
     {
       w->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_log_entry_unref);
-      for (gint64 v = msg->v + 1; v <= self->version; v++)
+      for (gint64 v = msg->v + 1; v <= w->version; v++)
         g_ptr_array_add (w->ops, pp_log_entry_ref (log_entry_at (self, v)));
     }
   else
-    w->text = pp_document_dup_text (self->document);
+    w->text = pp_document_dup_text (self->cluster ? self->base : self->document);
 
   when_committed (self, w->version, send_welcome, w, welcome_free);
 }
@@ -682,7 +846,7 @@ handle_duplicate (PpdRoom         *self,
   ack->member = member_ref (m);
   ack->seq = msg->seq;
   ack->version = version;
-  when_committed (self, version, send_deferred_ack, ack, deferred_ack_free);
+  when_stored (self, version, send_deferred_ack, ack, deferred_ack_free);
 
   return TRUE;
 }
@@ -889,6 +1053,7 @@ handle_presence (PpdRoom         *self,
                                           msg->has_view ? &view : NULL);
   relay->follow = g_strdup (m->follow);
   broadcast_message (self, relay, m, G_MAXINT64);
+  tell_cluster (self, relay);
 }
 
 static void
@@ -922,6 +1087,7 @@ handle_meta (PpdRoom         *self,
   self->updated_at = g_get_real_time ();
   meta = pp_message_new_server_meta (m->user, self->language, self->title);
   broadcast_message (self, meta, NULL, G_MAXINT64);
+  tell_cluster (self, meta);
   g_signal_emit (self, signals[NEEDS_COMMIT], 0);
 }
 
@@ -1010,6 +1176,8 @@ ppd_room_finalize (GObject *object)
   g_free (self->title);
   ppd_access_clear (&self->access);
   g_clear_pointer (&self->document, pp_document_free);
+  g_clear_pointer (&self->base, pp_document_free);
+  g_clear_pointer (&self->remote_users, g_hash_table_unref);
   g_clear_pointer (&self->log, g_ptr_array_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->members, g_ptr_array_unref);
@@ -1032,6 +1200,14 @@ ppd_room_class_init (PpdRoomClass *klass)
   signals[EMPTIED] = g_signal_new ("emptied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* Emitted for a welcomed session's complete frame: (peer, its client id, the frame). */
+  /* Cluster mode: a frame the other daemons must know, (PpMessage *): a
+   * stored op, or a session's join, leave, presence or meta. */
+  signals[RELAY] = g_signal_new ("relay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, PP_TYPE_MESSAGE);
+  /* Cluster mode: a client knows a version this daemon has not heard of:
+   * the store has it. */
+  signals[BEHIND] = g_signal_new ("behind", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[COMPLETE] = g_signal_new ("complete", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 3, PPD_TYPE_PEER,
                                     G_TYPE_STRING, PP_TYPE_MESSAGE);
@@ -1112,6 +1288,16 @@ ppd_room_new (PpdRoomRecord    *record,
 
   pp_document_set_version (self->document, self->version);
   self->committed = self->queued = self->in_flight = self->version;
+  self->cluster = config->cluster != NULL;
+  if (self->cluster)
+    {
+      g_autofree char *text = pp_document_dup_text (self->document);
+
+      self->base = pp_document_new (text, -1, self->version);
+      pp_document_set_max_length (self->base, G_MAXSIZE);
+      self->remote_users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify) remote_user_free);
+    }
   self->snapshot_queued = self->snapshot_committed = record->snapshot_version;
 
   return g_steal_pointer (&self);
@@ -1162,7 +1348,7 @@ ppd_room_get_n_users (PpdRoom *self)
   for (guint i = 0; i < self->members->len; i++)
     n += ((Member *) g_ptr_array_index (self->members, i))->welcomed;
 
-  return n;
+  return n + (self->remote_users != NULL ? g_hash_table_size (self->remote_users) : 0);
 }
 
 guint
@@ -1241,6 +1427,13 @@ run_read (PpdRoom  *self,
 {
   Read *r = data;
 
+  /* In a cluster the newest text may have moved since: the stored one. */
+  if (self->cluster)
+    {
+      g_free (r->text);
+      r->text = pp_document_dup_text (self->base);
+      r->version = self->committed;
+    }
   r->func (self, r->version, r->text, r->user_data);
 }
 
@@ -1257,8 +1450,8 @@ ppd_room_read (PpdRoom         *self,
   r->user_data = user_data;
   r->destroy = destroy;
   r->version = self->version;
-  r->text = pp_document_dup_text (self->document);
-  when_committed (self, r->version, run_read, r, read_free);
+  r->text = self->cluster ? NULL : pp_document_dup_text (self->document);
+  when_stored (self, r->version, run_read, r, read_free);
 }
 
 gboolean
@@ -1284,6 +1477,9 @@ ppd_room_collect_commit (PpdRoom        *self,
   info.version = self->version;
   info.created_at = self->created_at;
   info.updated_at = self->updated_at;
+  /* Only from the version this daemon knows: another may have moved on. */
+  info.guarded = self->cluster;
+  info.expected_version = self->committed;
   ppd_commit_batch_set_room (batch, &info);
 
   if (ppd_store_snapshot_is_due (self->config->snapshot_interval,
@@ -1325,18 +1521,15 @@ trim_log (PpdRoom *self)
   self->log_start = keep_from;
 }
 
-/* The batch holding everything up to in_flight is durable: ack, broadcast,
- * and wake what waited, entry by entry so each session sees the log in order. */
-void
-ppd_room_committed (PpdRoom *self)
+/* Entries up to @up_to are stored: ack, broadcast, and wake what waited,
+ * entry by entry so each session sees the log in order. */
+static void
+settle_stored (PpdRoom *self,
+               gint64   up_to)
 {
   Pending *p;
 
-  self->committing = FALSE;
-  self->new_snapshot |= self->snapshot_committed != self->snapshot_queued;
-  self->snapshot_committed = self->snapshot_queued;
-
-  while ((p = g_queue_peek_head (&self->pending)) != NULL && p->entry->v <= self->in_flight)
+  while ((p = g_queue_peek_head (&self->pending)) != NULL && p->entry->v <= up_to)
     {
       g_autoptr(PpMessage) ack = NULL;
       g_autoptr(PpMessage) op = NULL;
@@ -1344,6 +1537,8 @@ ppd_room_committed (PpdRoom *self)
       g_queue_pop_head (&self->pending);
       self->committed = p->entry->v;
       self->pending_bytes -= entry_bytes (p->entry);
+      if (self->base != NULL)
+        apply_stored (self->base, p->entry);
 
       if (p->member != NULL && member_is_live (p->member))
         {
@@ -1353,14 +1548,25 @@ ppd_room_committed (PpdRoom *self)
 
       op = pp_message_new_server_op (p->entry);
       broadcast_message (self, op, p->member, p->entry->v);
+      tell_cluster (self, op);
       pending_free (p);
 
       run_waiters (self);
     }
 
-  self->committed = MAX (self->committed, self->in_flight);
+  self->committed = MAX (self->committed, up_to);
   run_waiters (self);
   trim_log (self);
+}
+
+/* The batch holding everything up to in_flight is durable. */
+void
+ppd_room_committed (PpdRoom *self)
+{
+  self->committing = FALSE;
+  self->new_snapshot |= self->snapshot_committed != self->snapshot_queued;
+  self->snapshot_committed = self->snapshot_queued;
+  settle_stored (self, self->in_flight);
 }
 
 /* Nothing of the batch was written (it was one transaction): queue it again. */
@@ -1530,4 +1736,392 @@ ppd_room_take_new_snapshot (PpdRoom *self)
 
   self->new_snapshot = FALSE;
   return taken;
+}
+
+/* Cluster mode: what the other daemons do to this room. */
+
+/* The client seq bookkeeping of exactly-once, for an entry in the log. */
+static void
+note_client (PpdRoom    *self,
+             PpLogEntry *entry)
+{
+  PpdClientSeq *seen = g_hash_table_lookup (self->clients, entry->client);
+
+  if (seen == NULL)
+    {
+      seen = g_new0 (PpdClientSeq, 1);
+      g_hash_table_insert (self->clients, g_strdup (entry->client), seen);
+    }
+  if (entry->seq >= seen->last_seq)
+    {
+      seen->last_seq = entry->seq;
+      seen->last_version = entry->v;
+    }
+}
+
+/* Waiters for pending versions follow their entries to where the rebase put
+ * them (@moved: old version → new version). */
+static void
+move_waiters (PpdRoom    *self,
+              GHashTable *moved)
+{
+  for (GList *l = self->waiters.head; l != NULL; l = l->next)
+    {
+      Waiter *w = l->data;
+      gpointer to;
+
+      if (!w->pending || !g_hash_table_lookup_extended (moved, &w->version, NULL, &to))
+        continue;
+      w->version = *(gint64 *) to;
+      if (w->func == send_deferred_ack)
+        ((DeferredAck *) w->data)->version = w->version;
+    }
+  g_queue_sort (&self->waiters, compare_waiters, NULL);
+}
+
+static void
+map_version (GHashTable *moved,
+             gint64      from,
+             gint64      to)
+{
+  g_hash_table_insert (moved, g_memdup2 (&from, sizeof from), g_memdup2 (&to, sizeof to));
+}
+
+/* @remote is version @committed + 1, stored by another daemon while this
+ * one's pending entries waited: it goes first, and every pending entry is
+ * transformed past it, as if it had come after it (P' = transform (P, R,
+ * left), R' = transform (R, P, right), entry by entry). A pending entry
+ * that is @remote itself (its client moved here and resent it) is dropped
+ * and acked with @remote's version. The newest document is rebuilt from
+ * @base and the rebased entries. */
+static void
+rebase_pending (PpdRoom    *self,
+                PpLogEntry *remote)
+{
+  g_autoptr(PpTextOp) r = pp_text_op_ref (remote->op);
+  g_autoptr(GHashTable) moved = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(PpMessage) op = NULL;
+  g_autofree char *text = NULL;
+  GQueue rebased = G_QUEUE_INIT;
+  g_autoptr(Member) resender = NULL;
+  Pending *p;
+
+  for (gint64 v = self->version; v > self->committed; v--)
+    self->log_bytes -= entry_bytes (log_entry_at (self, v));
+  g_ptr_array_set_size (self->log, self->committed - self->log_start);
+  log_append (self, remote);
+  apply_stored (self->base, remote);
+  note_client (self, remote);
+  self->committed = self->version = remote->v;
+
+  while ((p = g_queue_pop_head (&self->pending)) != NULL)
+    {
+      PpLogEntry *old = p->entry;
+
+      self->pending_bytes -= entry_bytes (old);
+      if (r != NULL && old->seq == remote->seq && g_strcmp0 (old->client, remote->client) == 0)
+        {
+          g_autoptr(PpMessage) ack = pp_message_new_ack (old->seq, remote->v);
+
+          if (p->member != NULL && member_is_live (p->member))
+            {
+              ppd_peer_send_message (p->member->peer, ack);
+              resender = member_ref (p->member);
+            }
+          map_version (moved, old->v, remote->v);
+          /* Later entries were made after this one already: nothing moves them. */
+          g_clear_pointer (&r, pp_text_op_unref);
+          pending_free (p);
+          continue;
+        }
+
+      if (r != NULL)
+        {
+          PpTextOp *past = pp_text_op_transform (old->op, r, PP_SIDE_LEFT);
+          PpTextOp *next = pp_text_op_transform (r, old->op, PP_SIDE_RIGHT);
+
+          pp_text_op_unref (r);
+          r = next;
+          p->entry = pp_log_entry_new (0, past, old->user, old->client, old->seq, old->name,
+                                       old->created_at);
+          pp_text_op_unref (past);
+        }
+      else
+        p->entry = pp_log_entry_ref (old);
+      /* The old version, until the new one is known. */
+      p->entry->v = old->v;
+      pp_log_entry_unref (old);
+      g_queue_push_tail (&rebased, p);
+    }
+
+  text = pp_document_dup_text (self->base);
+  pp_document_free (self->document);
+  self->document = pp_document_new (text, -1, self->committed);
+  pp_document_set_max_length (self->document, G_MAXSIZE);
+
+  while ((p = g_queue_pop_head (&rebased)) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PpLogEntry) entry = NULL;
+
+      if (!pp_document_apply (self->document, p->entry->op, &error))
+        {
+          /* Only a resent op that raced with an insert at the same place
+           * can get here: its sender starts again from the stored text. */
+          g_warning ("Room %s: dropped a rebased op of %s: %s", self->id, p->entry->client,
+                     error->message);
+          map_version (moved, p->entry->v, self->committed);
+          if (p->member != NULL && member_is_live (p->member))
+            ppd_peer_fail (p->member->peer, PP_PROTOCOL_ERROR_RESYNC,
+                           "Your edit crossed another daemon's: rejoin", PPD_CLOSE_VERSION);
+          pending_free (p);
+          continue;
+        }
+
+      entry = pp_log_entry_new (self->version + 1, p->entry->op, p->entry->user, p->entry->client,
+                                p->entry->seq, p->entry->name, p->entry->created_at);
+      map_version (moved, p->entry->v, entry->v);
+      pp_log_entry_unref (p->entry);
+      p->entry = g_steal_pointer (&entry);
+      self->version = p->entry->v;
+      log_append (self, p->entry);
+      note_client (self, p->entry);
+      self->pending_bytes += entry_bytes (p->entry);
+      g_queue_push_tail (&self->pending, p);
+    }
+
+  pp_document_set_max_length (self->document, self->config->max_document_chars);
+  pp_document_set_version (self->document, self->version);
+  self->queued = self->in_flight = self->committed;
+  self->updated_at = g_get_real_time ();
+
+  op = pp_message_new_server_op (remote);
+  broadcast_message (self, op, resender, remote->v);
+  move_waiters (self, moved);
+  run_waiters (self);
+  trim_log (self);
+  if (!g_queue_is_empty (&self->pending))
+    g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+}
+
+/**
+ * ppd_room_apply_remote:
+ * @self: a room in cluster mode
+ * @entry: a log entry another daemon stored (or this one, unawares)
+ *
+ * Takes @entry into the room when it is the next version: broadcast to the
+ * room's sessions, with the pending entries rebased past it.
+ *
+ * Returns: %PPD_ROOM_REMOTE_APPLIED; %PPD_ROOM_REMOTE_KNOWN when the room
+ *   has it already; %PPD_ROOM_REMOTE_GAP when versions before it are
+ *   missing (read them from the store); %PPD_ROOM_REMOTE_BUSY while a
+ *   commit is being written (try again after it)
+ */
+PpdRoomRemote
+ppd_room_apply_remote (PpdRoom    *self,
+                       PpLogEntry *entry)
+{
+  Pending *head = g_queue_peek_head (&self->pending);
+
+  g_return_val_if_fail (self->cluster, PPD_ROOM_REMOTE_KNOWN);
+
+  if (entry->v <= self->committed)
+    return PPD_ROOM_REMOTE_KNOWN;
+  if (self->committing)
+    return PPD_ROOM_REMOTE_BUSY;
+  if (entry->v > self->committed + 1)
+    return PPD_ROOM_REMOTE_GAP;
+
+  /* Ours: a commit stored it, but its answer never came. */
+  if (head != NULL && head->entry->seq == entry->seq &&
+      g_strcmp0 (head->entry->client, entry->client) == 0)
+    settle_stored (self, entry->v);
+  else
+    rebase_pending (self, entry);
+
+  self->queued = self->in_flight = self->committed;
+  return PPD_ROOM_REMOTE_APPLIED;
+}
+
+/* Asks the registry for a commit when there is something to write. */
+void
+ppd_room_request_commit (PpdRoom *self)
+{
+  if (!self->deleted && (self->queued < self->version || self->meta_dirty))
+    g_signal_emit (self, signals[NEEDS_COMMIT], 0);
+}
+
+/* Another daemon stored a version first: nothing of the batch was written. */
+void
+ppd_room_commit_conflicted (PpdRoom *self)
+{
+  ppd_room_commit_failed (self);
+}
+
+gboolean
+ppd_room_is_committing (PpdRoom *self)
+{
+  return self->committing;
+}
+
+typedef struct
+{
+  char      *node;
+  PpMessage *message;
+} RemoteUpdate;
+
+static void
+remote_update_free (gpointer data)
+{
+  RemoteUpdate *u = data;
+
+  g_free (u->node);
+  pp_message_unref (u->message);
+  g_free (u);
+}
+
+/* A join or a presence from another daemon, at a version this one has. */
+static void
+apply_remote_user (PpdRoom  *self,
+                   gpointer  data)
+{
+  RemoteUpdate *u = data;
+  const PpMessage *msg = u->message;
+  g_autoptr(PpMessage) relayed = NULL;
+  RemoteUser *remote;
+  PpUserInfo *info;
+
+  if (msg->type == PP_MESSAGE_JOIN)
+    {
+      info = bring_info_to (self, pp_user_info_copy (msg->user_info), self->committed);
+      relayed = pp_message_new_join (info);
+    }
+  else
+    {
+      remote = g_hash_table_lookup (self->remote_users, msg->user);
+      if (remote == NULL)
+        return;
+      info = pp_user_info_copy (remote->info);
+      g_array_set_size (info->sel, 0);
+      g_array_append_vals (info->sel, msg->sel->data, msg->sel->len);
+      info->v = msg->v;
+      info->has_view = msg->has_view;
+      info->view = msg->view;
+      g_free (info->follow);
+      info->follow = g_strdup (msg->follow);
+      bring_info_to (self, info, self->committed);
+      relayed = pp_message_new_server_presence (info->user, info->v, (PpRange *) info->sel->data,
+                                                info->sel->len,
+                                                info->has_view ? &info->view : NULL);
+      relayed->follow = g_strdup (info->follow);
+    }
+
+  remote = g_new0 (RemoteUser, 1);
+  remote->node = g_strdup (u->node);
+  remote->info = info;
+  g_hash_table_replace (self->remote_users, g_strdup (info->user), remote);
+  broadcast_message (self, relayed, NULL, G_MAXINT64);
+}
+
+static void
+forget_remote_user (PpdRoom    *self,
+                    const char *user)
+{
+  g_autoptr(PpMessage) leave = NULL;
+
+  if (!g_hash_table_remove (self->remote_users, user))
+    return;
+
+  leave = pp_message_new_leave (user);
+  broadcast_message (self, leave, NULL, G_MAXINT64);
+}
+
+/**
+ * ppd_room_apply_remote_message:
+ * @self: a room in cluster mode
+ * @node: the daemon that sent it
+ * @message: a join, leave, presence or meta frame of one of its sessions
+ *
+ * Shows the other daemon's session to this room's sessions, as if it were
+ * here. Positions wait until this daemon has the version they refer to.
+ */
+void
+ppd_room_apply_remote_message (PpdRoom    *self,
+                               const char *node,
+                               PpMessage  *message)
+{
+  g_autoptr(PpMessage) meta = NULL;
+  RemoteUpdate *u;
+  gint64 v;
+
+  g_return_if_fail (self->cluster);
+
+  switch (message->type)
+    {
+    case PP_MESSAGE_LEAVE:
+      forget_remote_user (self, message->user);
+      return;
+
+    case PP_MESSAGE_META:
+      g_free (self->language);
+      self->language = g_strdup (message->language);
+      g_free (self->title);
+      self->title = g_strdup (message->title);
+      meta = pp_message_new_server_meta (message->user, self->language, self->title);
+      broadcast_message (self, meta, NULL, G_MAXINT64);
+      return;
+
+    case PP_MESSAGE_JOIN:
+    case PP_MESSAGE_PRESENCE:
+      v = message->type == PP_MESSAGE_JOIN ? message->user_info->v : message->v;
+      u = g_new0 (RemoteUpdate, 1);
+      u->node = g_strdup (node);
+      u->message = pp_message_ref (message);
+      when_committed (self, v, apply_remote_user, u, remote_update_free);
+      return;
+
+    default:
+      g_warning ("Room %s: %s from %s is not a session's frame", self->id,
+                 pp_message_type_to_string (message->type), node);
+    }
+}
+
+/* A daemon went away: its sessions leave. */
+void
+ppd_room_forget_node (PpdRoom    *self,
+                      const char *node)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  RemoteUser *remote;
+  const char *user;
+
+  g_return_if_fail (self->cluster);
+
+  g_hash_table_iter_init (&iter, self->remote_users);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &user, (gpointer *) &remote))
+    if (g_str_equal (remote->node, node))
+      g_ptr_array_add (users, g_strdup (user));
+
+  for (guint i = 0; i < users->len; i++)
+    forget_remote_user (self, g_ptr_array_index (users, i));
+}
+
+/* Tells the cluster about every session here: for a daemon that just began
+ * to follow the room. */
+void
+ppd_room_announce (PpdRoom *self)
+{
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->members, i);
+      g_autoptr(PpUserInfo) info = NULL;
+      g_autoptr(PpMessage) join = NULL;
+
+      if (!m->welcomed || !member_is_live (m))
+        continue;
+      info = member_dup_info (m);
+      join = pp_message_new_join (info);
+      tell_cluster (self, join);
+    }
 }

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PpdRoom, ppd_room, PPD, ROOM, GObject)
 
+typedef enum
+{
+  PPD_ROOM_REMOTE_APPLIED,
+  PPD_ROOM_REMOTE_KNOWN,
+  PPD_ROOM_REMOTE_GAP,
+  PPD_ROOM_REMOTE_BUSY,
+} PpdRoomRemote;
+
 typedef void (*PpdRoomReadFunc) (PpdRoom    *room,
                                  gint64      version,
                                  const char *text,
@@ -53,6 +61,20 @@ gboolean        ppd_room_collect_commit     (PpdRoom         *self,
                                              PpdCommitBatch  *batch);
 void            ppd_room_committed          (PpdRoom         *self);
 void            ppd_room_commit_failed      (PpdRoom         *self);
+void            ppd_room_commit_conflicted  (PpdRoom         *self);
+void            ppd_room_request_commit     (PpdRoom         *self);
+gboolean        ppd_room_is_committing      (PpdRoom         *self);
+
+/* Cluster mode: what the other daemons did, driven by the registry. */
+PpdRoomRemote   ppd_room_apply_remote       (PpdRoom         *self,
+                                             PpLogEntry      *entry);
+void            ppd_room_apply_remote_message
+                                            (PpdRoom         *self,
+                                             const char      *node,
+                                             PpMessage       *message);
+void            ppd_room_forget_node        (PpdRoom         *self,
+                                             const char      *node);
+void            ppd_room_announce           (PpdRoom         *self);
 const PpdAccess *ppd_room_get_access         (PpdRoom         *self);
 void            ppd_room_set_access         (PpdRoom         *self,
                                              const PpdAccess *access);

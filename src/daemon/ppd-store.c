@@ -142,6 +142,10 @@ static const char *sql_upsert_client =
 static const char *sql_update_room =
   "UPDATE rooms SET version = ##version::gint64, updated_at = ##updated::gint64, "
   "language = ##language::string, title = ##title::string WHERE id = ##id::string";
+static const char *sql_claim_room =
+  "UPDATE rooms SET version = ##version::gint64, updated_at = ##updated::gint64, "
+  "language = ##language::string, title = ##title::string "
+  "WHERE id = ##id::string AND version = ##expected::gint64";
 static const char *sql_insert_snapshot =
   "INSERT INTO snapshots (room, version, text, created_at) "
   "VALUES (##room::string, ##version::gint64, ##text::string, ##created::gint64) "
@@ -444,6 +448,25 @@ run_non_select (PpdStore   *self,
                 GError    **error)
 {
   return execute_non_select (self, s->statement, s->params, error);
+}
+
+/* The number of rows changed, or -1 with @error. */
+static gint
+run_non_select_rows (PpdStore   *self,
+                     Statement  *s,
+                     GError    **error)
+{
+  GError *local_error = NULL;
+  gint rows = gda_connection_statement_execute_non_select (self->cnc, s->statement, s->params,
+                                                           NULL, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+
+  return rows;
 }
 
 static GdaDataModel *
@@ -1091,6 +1114,72 @@ write_clients (PpdStore        *self,
   return TRUE;
 }
 
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Drops everything of @room from @batch. */
+static void
+batch_drop_room (PpdCommitBatch *batch,
+                 const char     *room)
+{
+  for (guint i = batch->entries->len; i-- > 0;)
+    if (g_str_equal (g_array_index (batch->entries, BatchEntry, i).room, room))
+      g_array_remove_index (batch->entries, i);
+  for (guint i = batch->snapshots->len; i-- > 0;)
+    if (g_str_equal (g_array_index (batch->snapshots, BatchSnapshot, i).room, room))
+      g_array_remove_index (batch->snapshots, i);
+  g_hash_table_remove (batch->rooms, room);
+}
+
+/* Several daemons, one database: a guarded room's row is updated only from
+ * the version this daemon last saw, which also locks it until the commit, so
+ * two daemons never both write one version. A room another daemon moved on
+ * is dropped from @batch and named in @conflicts. Rows are locked in the
+ * order of their ids: two batches never wait for each other. */
+static gboolean
+claim_rooms (PpdStore        *self,
+             PpdCommitBatch  *batch,
+             GPtrArray       *conflicts,
+             GError         **error)
+{
+  Statement *claim = get_statement (self, sql_claim_room, error);
+  g_autofree const char **ids = NULL;
+  guint n_ids;
+
+  if (claim == NULL)
+    return FALSE;
+
+  ids = (const char **) g_hash_table_get_keys_as_array (batch->rooms, &n_ids);
+  qsort (ids, n_ids, sizeof (char *), compare_names);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      PpdRoomInfo *info = g_hash_table_lookup (batch->rooms, ids[i]);
+      gint rows;
+
+      if (!info->guarded)
+        continue;
+
+      if (!set_params (claim, error, "version", info->version, "updated", info->updated_at,
+                       "language", info->language, "title", info->title, "id", info->id,
+                       "expected", info->expected_version, NULL))
+        return FALSE;
+      rows = run_non_select_rows (self, claim, error);
+      if (rows < 0)
+        return FALSE;
+      if (rows == 0)
+        {
+          g_ptr_array_add (conflicts, g_strdup (info->id));
+          batch_drop_room (batch, ids[i]);
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 write_batch (PpdStore        *self,
              PpdCommitBatch  *batch,
@@ -1107,6 +1196,9 @@ write_batch (PpdStore        *self,
   g_hash_table_iter_init (&iter, batch->rooms);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &info))
     {
+      /* claim_rooms() wrote those already. */
+      if (info->guarded)
+        continue;
       if (!set_params (room, error, "version", info->version, "updated", info->updated_at,
                        "language", info->language, "title", info->title, "id", info->id, NULL) ||
           !run_non_select (self, room, error))
@@ -1126,21 +1218,26 @@ write_batch (PpdStore        *self,
   return TRUE;
 }
 
+/* The result: the ids of the rooms claim_rooms() found moved on, or none. */
 static gboolean
 job_commit (PpdStore  *self,
             gpointer   data,
             gpointer  *result,
             GError   **error)
 {
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func (g_free);
+
   if (!begin (self, error))
     return FALSE;
 
-  if (!write_batch (self, data, error) || !commit (self, error))
+  if (!claim_rooms (self, data, conflicts, error) || !write_batch (self, data, error) ||
+      !commit (self, error))
     {
       rollback (self);
       return FALSE;
     }
 
+  *result = g_steal_pointer (&conflicts);
   return TRUE;
 }
 
@@ -1386,18 +1483,11 @@ run_statements (PpdStore    *self,
   return TRUE;
 }
 
-static int
-compare_names (const void *a,
-               const void *b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 /* Migrations are compiled in (data/migrations), applied in name order, each
  * in its own transaction together with its row in schema_migrations. */
 static gboolean
-migrate (PpdStore  *self,
-         GError   **error)
+migrate_locked (PpdStore  *self,
+                GError   **error)
 {
   const char *dir = "/io/github/pairpad/pairpadd/migrations";
   g_auto(GStrv) names = NULL;
@@ -1462,6 +1552,37 @@ migrate (PpdStore  *self,
     }
 
   return TRUE;
+}
+
+/* Daemons of a cluster start together on one database: on PostgreSQL one
+ * migrates at a time (a session lock, held until the migrations end) and
+ * the others then find them applied. */
+#define MIGRATION_LOCK "7267837"
+
+static gboolean
+migrate (PpdStore  *self,
+         GError   **error)
+{
+  gboolean postgres = g_strcmp0 (self->provider, "PostgreSQL") == 0;
+  g_autoptr(GdaDataModel) locked = NULL;
+  g_autoptr(GdaDataModel) unlocked = NULL;
+  gboolean ok;
+
+  if (postgres)
+    {
+      locked = gda_connection_execute_select_command (self->cnc, "SELECT pg_advisory_lock ("
+                                                      MIGRATION_LOCK ")", error);
+      if (locked == NULL)
+        return FALSE;
+    }
+
+  ok = migrate_locked (self, error);
+
+  if (postgres)
+    unlocked = gda_connection_execute_select_command (self->cnc, "SELECT pg_advisory_unlock ("
+                                                      MIGRATION_LOCK ")", NULL);
+
+  return ok;
 }
 
 static gboolean
@@ -2037,15 +2158,24 @@ ppd_store_commit_async (PpdStore            *self,
   g_return_if_fail (PPD_IS_STORE (self));
 
   push_job (self, ppd_store_commit_async, job_commit, batch,
-            (GDestroyNotify) ppd_commit_batch_free, NULL, cancellable, callback, user_data);
+            (GDestroyNotify) ppd_commit_batch_free, (GDestroyNotify) g_ptr_array_unref,
+            cancellable, callback, user_data);
 }
 
+/* @conflicts: (out) (optional) (transfer full): the guarded rooms another
+ * daemon moved on, which were not written (PpdRoomInfo.guarded). */
 gboolean
 ppd_store_commit_finish (PpdStore      *self,
                          GAsyncResult  *result,
+                         GPtrArray    **conflicts,
                          GError       **error)
 {
-  return finish_job (self, result, ppd_store_commit_async, error) != NULL;
+  g_autoptr(GPtrArray) rooms = finish_job (self, result, ppd_store_commit_async, error);
+
+  if (conflicts != NULL)
+    *conflicts = rooms != NULL ? g_ptr_array_ref (rooms) : NULL;
+
+  return rooms != NULL;
 }
 
 void

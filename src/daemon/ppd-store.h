@@ -34,6 +34,12 @@ typedef struct
   gint64  version;
   gint64  created_at;   /* µs since the epoch */
   gint64  updated_at;
+  /* Commits only: with several daemons on one database, the room's row and
+   * entries are written only while its stored version is still
+   * @expected_version; otherwise the commit reports the room as conflicted
+   * and writes nothing of it. */
+  gboolean guarded;
+  gint64   expected_version;
 } PpdRoomInfo;
 
 typedef struct
@@ -157,6 +163,7 @@ void             ppd_store_commit_async         (PpdStore          *self,
                                                  gpointer           user_data);
 gboolean         ppd_store_commit_finish        (PpdStore          *self,
                                                  GAsyncResult      *result,
+                                                 GPtrArray        **conflicts,
                                                  GError           **error);
 void             ppd_store_get_ops_async        (PpdStore          *self,
                                                  const char        *room,

@@ -45,7 +45,7 @@ on_done (GObject      *source,
   else if (tag == ppd_store_get_text_async)
     w->ok = (w->text = ppd_store_get_text_finish (PPD_STORE (source), result, &w->error)) != NULL;
   else
-    w->ok = ppd_store_commit_finish (PPD_STORE (source), result, &w->error);
+    w->ok = ppd_store_commit_finish (PPD_STORE (source), result, NULL, &w->error);
   w->done = TRUE;
 }
 

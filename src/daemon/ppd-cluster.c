@@ -1,0 +1,547 @@
+/* ppd-cluster.c: the daemons of a cluster telling each other what happened, over Redis.
+ *
+ * Copyright 2026 The Pairpad Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ppd-cluster"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <hiredis/async.h>
+#include <hiredis/adapters/glib.h>
+
+#include "ppd-cluster.h"
+
+/* PostgreSQL is the truth; Redis only makes it arrive fast. Each daemon
+ * publishes what its rooms stored and what their sessions do (op, join,
+ * leave, presence, meta frames) on the room's channel, and follows the
+ * channels of the rooms it has loaded. A message is one line naming the
+ * sending daemon, then the frame as the protocol encodes it:
+ *
+ *   pairpad:room:{id}    NODE "\n" FRAME, or NODE "\n!sync": announce your sessions
+ *   pairpad:nodes        NODE, every second: a daemon not heard of for
+ *                        NODE_TIMEOUT_S is gone, and so are its sessions
+ *
+ * Whatever is lost while Redis is away (or while a daemon dies between its
+ * commit and its publish) the registry reads back from the store: messages
+ * are a fast path, never the only one. One connection publishes, one
+ * subscribes (a subscribed Redis connection takes no other commands); both
+ * reconnect with a growing pause. */
+
+#define ROOM_CHANNEL "pairpad:room:"
+#define NODES_CHANNEL "pairpad:nodes"
+#define SYNC_FRAME "!sync"
+#define HEARTBEAT_S 1
+#define NODE_TIMEOUT_S 5
+#define MIN_RETRY_MS 250
+#define MAX_RETRY_MS 5000
+
+typedef struct
+{
+  redisAsyncContext *context;   /* owned by hiredis: it frees it on disconnect */
+  GSource           *source;
+  gboolean           ready;
+} Link;
+
+struct _PpdCluster
+{
+  GObject          parent_instance;
+
+  Link             pub;
+  Link             sub;
+  GHashTable      *rooms;       /* followed room ids */
+  GHashTable      *nodes;       /* node → gint64* monotonic µs last heard */
+  guint            retry_id;
+  guint            retry_ms;
+  guint            heartbeat_id;
+
+  /* Borrowed */
+  const PpdConfig *config;
+  PpdMetrics      *metrics;
+
+  guint            stopped : 1;
+  guint            was_connected : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PpdCluster, ppd_cluster, G_TYPE_OBJECT)
+
+enum
+{
+  MESSAGE,
+  SYNC,
+  CONNECTED,
+  NODE_LOST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void connect_links (PpdCluster *self);
+
+static gboolean
+retry_cb (gpointer data)
+{
+  PpdCluster *self = data;
+
+  self->retry_id = 0;
+  connect_links (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (PpdCluster *self)
+{
+  if (self->stopped || self->retry_id != 0)
+    return;
+
+  self->retry_ms = CLAMP (self->retry_ms * 2, MIN_RETRY_MS, MAX_RETRY_MS);
+  self->retry_id = g_timeout_add (self->retry_ms, retry_cb, self);
+}
+
+static Link *
+link_of (PpdCluster              *self,
+         const redisAsyncContext *context)
+{
+  return context == self->pub.context ? &self->pub : &self->sub;
+}
+
+/* hiredis frees the context after the callback that reports its end. */
+static void
+link_lost (PpdCluster *self,
+           Link       *link)
+{
+  gboolean was_connected = ppd_cluster_is_connected (self);
+
+  if (link->source != NULL)
+    {
+      g_source_destroy (link->source);
+      g_clear_pointer (&link->source, g_source_unref);
+    }
+  link->context = NULL;
+  link->ready = FALSE;
+
+  if (was_connected && !self->stopped)
+    g_warning ("Lost Redis at %s:%u: rooms catch up from the database until it is back",
+               self->config->cluster_host, self->config->cluster_port);
+  schedule_retry (self);
+}
+
+static char *
+room_channel (const char *room)
+{
+  return g_strconcat (ROOM_CHANNEL, room, NULL);
+}
+
+static void
+publish (PpdCluster *self,
+         const char *channel,
+         const char *payload,
+         gsize       n_bytes)
+{
+  if (!self->pub.ready)
+    return;
+
+  redisAsyncCommand (self->pub.context, NULL, NULL, "PUBLISH %s %b", channel, payload, n_bytes);
+}
+
+static void
+publish_line (PpdCluster *self,
+              const char *room,
+              const char *frame,
+              gsize       n_bytes)
+{
+  g_autofree char *channel = room_channel (room);
+  g_autoptr(GString) payload = g_string_sized_new (strlen (self->config->node_name) + 1 + n_bytes);
+
+  g_string_append (payload, self->config->node_name);
+  g_string_append_c (payload, '\n');
+  g_string_append_len (payload, frame, n_bytes);
+  publish (self, channel, payload->str, payload->len);
+}
+
+static void
+on_room_message (PpdCluster *self,
+                 const char *room,
+                 const char *payload,
+                 gsize       n_bytes)
+{
+  const char *newline = memchr (payload, '\n', n_bytes);
+  g_autofree char *node = NULL;
+  g_autoptr(PpMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *frame;
+  gsize n_frame;
+
+  if (newline == NULL)
+    return;
+
+  node = g_strndup (payload, newline - payload);
+  if (g_str_equal (node, self->config->node_name))
+    return;
+
+  frame = newline + 1;
+  n_frame = n_bytes - (frame - payload);
+  if (n_frame == strlen (SYNC_FRAME) && memcmp (frame, SYNC_FRAME, n_frame) == 0)
+    {
+      g_signal_emit (self, signals[SYNC], 0, room, node);
+      return;
+    }
+
+  message = pp_message_parse (frame, n_frame, PP_DIRECTION_FROM_SERVER, &self->config->limits,
+                              &error);
+  if (message == NULL)
+    {
+      g_warning ("Room %s: unreadable message from %s: %s", room, node, error->message);
+      return;
+    }
+
+  g_signal_emit (self, signals[MESSAGE], 0, room, node, message);
+}
+
+static void
+on_node_heard (PpdCluster *self,
+               const char *node,
+               gsize       n_bytes)
+{
+  g_autofree char *name = g_strndup (node, n_bytes);
+  gint64 *heard;
+
+  if (g_str_equal (name, self->config->node_name))
+    return;
+
+  heard = g_hash_table_lookup (self->nodes, name);
+  if (heard == NULL)
+    {
+      g_info ("Daemon %s joined the cluster", name);
+      heard = g_new (gint64, 1);
+      g_hash_table_insert (self->nodes, g_steal_pointer (&name), heard);
+    }
+  *heard = g_get_monotonic_time ();
+}
+
+static void
+on_subscribed_reply (redisAsyncContext *context,
+                     void              *reply_data,
+                     void              *data)
+{
+  PpdCluster *self = context->data;
+  redisReply *reply = reply_data;
+  const redisReply *kind, *channel, *payload;
+
+  if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
+    return;
+
+  kind = reply->element[0];
+  channel = reply->element[1];
+  payload = reply->element[2];
+  if (kind->type != REDIS_REPLY_STRING || g_strcmp0 (kind->str, "message") != 0 ||
+      channel->type != REDIS_REPLY_STRING || payload->type != REDIS_REPLY_STRING)
+    return;
+
+  if (g_str_equal (channel->str, NODES_CHANNEL))
+    on_node_heard (self, payload->str, payload->len);
+  else if (g_str_has_prefix (channel->str, ROOM_CHANNEL))
+    on_room_message (self, channel->str + strlen (ROOM_CHANNEL), payload->str, payload->len);
+}
+
+static void
+subscribe (PpdCluster *self,
+           const char *channel)
+{
+  if (self->sub.ready)
+    redisAsyncCommand (self->sub.context, on_subscribed_reply, NULL, "SUBSCRIBE %s", channel);
+}
+
+static void
+ask_sync (PpdCluster *self,
+          const char *room)
+{
+  publish_line (self, room, SYNC_FRAME, strlen (SYNC_FRAME));
+}
+
+/* Both links up: follow everything again, and have the rooms read back
+ * what they may have missed meanwhile. */
+static void
+maybe_connected (PpdCluster *self)
+{
+  GHashTableIter iter;
+  const char *room;
+
+  if (!ppd_cluster_is_connected (self))
+    return;
+
+  self->retry_ms = 0;
+  g_info ("Connected to Redis at %s:%u as %s", self->config->cluster_host,
+          self->config->cluster_port, self->config->node_name);
+
+  subscribe (self, NODES_CHANNEL);
+  g_hash_table_iter_init (&iter, self->rooms);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &room, NULL))
+    {
+      g_autofree char *channel = room_channel (room);
+
+      subscribe (self, channel);
+      ask_sync (self, room);
+    }
+
+  g_signal_emit (self, signals[CONNECTED], 0);
+}
+
+static void
+on_connect (const redisAsyncContext *context,
+            int                      status)
+{
+  PpdCluster *self = context->data;
+  Link *link = link_of (self, context);
+
+  if (status != REDIS_OK)
+    {
+      g_debug ("Cannot reach Redis: %s", context->errstr);
+      link_lost (self, link);
+      return;
+    }
+
+  link->ready = TRUE;
+  maybe_connected (self);
+}
+
+static void
+on_disconnect (const redisAsyncContext *context,
+               int                      status)
+{
+  PpdCluster *self = context->data;
+
+  link_lost (self, link_of (self, context));
+}
+
+static gboolean
+open_link (PpdCluster *self,
+           Link       *link)
+{
+  redisAsyncContext *context;
+
+  if (link->context != NULL)
+    return TRUE;
+
+  context = redisAsyncConnect (self->config->cluster_host, (int) self->config->cluster_port);
+  if (context == NULL || context->err)
+    {
+      g_debug ("Cannot reach Redis: %s", context != NULL ? context->errstr : "out of memory");
+      if (context != NULL)
+        redisAsyncFree (context);
+      return FALSE;
+    }
+
+  context->data = self;
+  link->context = context;
+  link->source = redis_source_new (context);
+  g_source_attach (link->source, NULL);
+  redisAsyncSetConnectCallback (context, on_connect);
+  redisAsyncSetDisconnectCallback (context, on_disconnect);
+
+  return TRUE;
+}
+
+static void
+connect_links (PpdCluster *self)
+{
+  if (!open_link (self, &self->pub) || !open_link (self, &self->sub))
+    schedule_retry (self);
+}
+
+static gboolean
+heartbeat_cb (gpointer data)
+{
+  PpdCluster *self = data;
+  g_autoptr(GPtrArray) lost = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  const char *node;
+  gint64 *heard;
+
+  publish (self, NODES_CHANNEL, self->config->node_name, strlen (self->config->node_name));
+
+  /* Without Redis nothing is heard: nobody is declared gone for it. */
+  if (!ppd_cluster_is_connected (self))
+    return G_SOURCE_CONTINUE;
+
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &node, (gpointer *) &heard))
+    if (now - *heard > NODE_TIMEOUT_S * G_USEC_PER_SEC)
+      {
+        g_ptr_array_add (lost, g_strdup (node));
+        g_hash_table_iter_remove (&iter);
+      }
+
+  for (guint i = 0; i < lost->len; i++)
+    {
+      g_warning ("Daemon %s is gone: its sessions leave their rooms",
+                 (const char *) g_ptr_array_index (lost, i));
+      g_signal_emit (self, signals[NODE_LOST], 0, g_ptr_array_index (lost, i));
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+close_link (Link *link)
+{
+  /* Frees the context; its disconnect callback clears @link. */
+  if (link->context != NULL)
+    redisAsyncFree (link->context);
+  if (link->source != NULL)
+    {
+      g_source_destroy (link->source);
+      g_clear_pointer (&link->source, g_source_unref);
+    }
+  link->context = NULL;
+  link->ready = FALSE;
+}
+
+void
+ppd_cluster_stop (PpdCluster *self)
+{
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  close_link (&self->pub);
+  close_link (&self->sub);
+}
+
+static void
+ppd_cluster_dispose (GObject *object)
+{
+  ppd_cluster_stop (PPD_CLUSTER (object));
+
+  G_OBJECT_CLASS (ppd_cluster_parent_class)->dispose (object);
+}
+
+static void
+ppd_cluster_finalize (GObject *object)
+{
+  PpdCluster *self = PPD_CLUSTER (object);
+
+  g_hash_table_unref (self->rooms);
+  g_hash_table_unref (self->nodes);
+
+  G_OBJECT_CLASS (ppd_cluster_parent_class)->finalize (object);
+}
+
+static void
+ppd_cluster_class_init (PpdClusterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ppd_cluster_dispose;
+  object_class->finalize = ppd_cluster_finalize;
+
+  /* Another daemon's frame about a followed room: (room id, node, PpMessage *). */
+  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                   G_TYPE_STRING, PP_TYPE_MESSAGE);
+  /* Another daemon began to follow a room: (room id, node). Announce its sessions. */
+  signals[SYNC] = g_signal_new ("sync", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                                G_TYPE_STRING);
+  /* Redis is (back) up: messages may have been missed. */
+  signals[CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A daemon stopped saying it is alive: (node). */
+  signals[NODE_LOST] = g_signal_new ("node-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ppd_cluster_init (PpdCluster *self)
+{
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+PpdCluster *
+ppd_cluster_new (const PpdConfig *config,
+                 PpdMetrics      *metrics)
+{
+  PpdCluster *self = g_object_new (PPD_TYPE_CLUSTER, NULL);
+
+  self->config = config;
+  self->metrics = metrics;
+
+  return self;
+}
+
+/* Connects, and keeps reconnecting while Redis is away. */
+void
+ppd_cluster_start (PpdCluster *self)
+{
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  self->stopped = FALSE;
+  if (self->heartbeat_id == 0)
+    self->heartbeat_id = g_timeout_add_seconds (HEARTBEAT_S, heartbeat_cb, self);
+  connect_links (self);
+}
+
+gboolean
+ppd_cluster_is_connected (PpdCluster *self)
+{
+  g_return_val_if_fail (PPD_IS_CLUSTER (self), FALSE);
+
+  return self->pub.ready && self->sub.ready;
+}
+
+/* Hears the other daemons about @room, and asks them who is there. */
+void
+ppd_cluster_follow (PpdCluster *self,
+                    const char *room)
+{
+  g_autofree char *channel = NULL;
+
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  if (!g_hash_table_add (self->rooms, g_strdup (room)))
+    return;
+
+  channel = room_channel (room);
+  subscribe (self, channel);
+  ask_sync (self, room);
+}
+
+void
+ppd_cluster_unfollow (PpdCluster *self,
+                      const char *room)
+{
+  g_autofree char *channel = NULL;
+
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  if (!g_hash_table_remove (self->rooms, room))
+    return;
+
+  channel = room_channel (room);
+  if (self->sub.ready)
+    redisAsyncCommand (self->sub.context, NULL, NULL, "UNSUBSCRIBE %s", channel);
+}
+
+/* Tells the other daemons; nothing when Redis is away (they read the store). */
+void
+ppd_cluster_publish (PpdCluster      *self,
+                     const char      *room,
+                     const PpMessage *message)
+{
+  g_autofree char *frame = NULL;
+  gsize n_bytes;
+
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  if (!self->pub.ready)
+    return;
+
+  frame = pp_message_to_json (message, &n_bytes);
+  publish_line (self, room, frame, n_bytes);
+}
