@@ -115,6 +115,7 @@ typedef struct
   gboolean  hello;
   gboolean  welcomed;
   gboolean  held;         /* cluster mode: its hello waits for this daemon to catch up */
+  gboolean  told_unsaved; /* knows the store is down */
 } Member;
 
 typedef struct
@@ -1521,6 +1522,35 @@ trim_log (PpdRoom *self)
   self->log_start = keep_from;
 }
 
+/* The store is down: whoever has an edit waiting learns why no ack comes.
+ * The edits stay, are retried, and are acked once stored; nothing is acked
+ * before. Said once per session and outage (the commit is retried every
+ * few seconds). */
+static void
+tell_unsaved (PpdRoom *self)
+{
+  g_autoptr(PpMessage) error = NULL;
+
+  if (g_queue_is_empty (&self->pending))
+    return;
+
+  error = pp_message_new_error (PP_PROTOCOL_ERROR_INTERNAL,
+                                "The database cannot be reached: your latest edits are not "
+                                "saved yet. They are kept and saved as soon as it is back.",
+                                FALSE, 0);
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->members, i);
+
+      if (m->welcomed && !m->told_unsaved && member_is_live (m))
+        {
+          m->told_unsaved = TRUE;
+          ppd_metrics_count_error (self->metrics, PP_PROTOCOL_ERROR_INTERNAL);
+          ppd_peer_send_message (m->peer, error);
+        }
+    }
+}
+
 /* Entries up to @up_to are stored: ack, broadcast, and wake what waited,
  * entry by entry so each session sees the log in order. */
 static void
@@ -1555,6 +1585,8 @@ settle_stored (PpdRoom *self,
     }
 
   self->committed = MAX (self->committed, up_to);
+  for (guint i = 0; i < self->members->len; i++)
+    ((Member *) g_ptr_array_index (self->members, i))->told_unsaved = FALSE;
   run_waiters (self);
   trim_log (self);
 }
@@ -1577,6 +1609,7 @@ ppd_room_commit_failed (PpdRoom *self)
   self->queued = self->in_flight = self->committed;
   self->snapshot_queued = self->snapshot_committed;
   self->meta_dirty = TRUE;
+  tell_unsaved (self);
 }
 
 const PpdAccess *
