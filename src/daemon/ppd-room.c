@@ -1602,13 +1602,19 @@ ppd_room_committed (PpdRoom *self)
 }
 
 /* Nothing of the batch was written (it was one transaction): queue it again. */
-void
-ppd_room_commit_failed (PpdRoom *self)
+static void
+requeue_batch (PpdRoom *self)
 {
   self->committing = FALSE;
   self->queued = self->in_flight = self->committed;
   self->snapshot_queued = self->snapshot_committed;
   self->meta_dirty = TRUE;
+}
+
+void
+ppd_room_commit_failed (PpdRoom *self)
+{
+  requeue_batch (self);
   tell_unsaved (self);
 }
 
@@ -1988,7 +1994,7 @@ ppd_room_request_commit (PpdRoom *self)
 void
 ppd_room_commit_conflicted (PpdRoom *self)
 {
-  ppd_room_commit_failed (self);
+  requeue_batch (self);
 }
 
 gboolean
