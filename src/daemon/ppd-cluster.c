@@ -389,7 +389,10 @@ heartbeat_cb (gpointer data)
 static void
 close_link (Link *link)
 {
-  /* Frees the context; its disconnect callback clears @link. */
+  /* hiredis calls the disconnect callback (link_lost(), which lets go of
+   * the source) before the adapter's cleanup, which still uses it. */
+  g_autoptr(GSource) source = link->source != NULL ? g_source_ref (link->source) : NULL;
+
   if (link->context != NULL)
     redisAsyncFree (link->context);
   if (link->source != NULL)
