@@ -112,8 +112,12 @@ on_ops_read (GObject      *source,
 
   if (entries == NULL)
     {
-      /* The store is down or the room gone: the next poll tries again. */
-      g_debug ("Room %s cannot catch up: %s", ppd_room_get_id (room), error->message);
+      /* Deleted on another daemon (while Redis was away, say). */
+      if (g_error_matches (error, PPD_STORE_ERROR, PPD_STORE_ERROR_NOT_FOUND))
+        ppd_room_registry_forget_room (self->registry, room);
+      /* The store is down: the next poll tries again. */
+      else
+        g_debug ("Room %s cannot catch up: %s", ppd_room_get_id (room), error->message);
       catch_up_free (c);
       return;
     }
@@ -272,22 +276,74 @@ on_cluster_message (PpdCluster      *cluster,
 }
 
 static void
-on_cluster_sync (PpdCluster      *cluster,
-                 const char      *id,
-                 const char      *node,
-                 PpdClusterRooms *self)
+on_access_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(PpdRoom) room = data;
+  g_autoptr(GError) error = NULL;
+  PpdRoomRecord *record = ppd_store_load_room_finish (PPD_STORE (source), result, &error);
+
+  if (record == NULL)
+    {
+      g_warning ("Room %s: cannot read the access settings another daemon changed: %s",
+                 ppd_room_get_id (room), error->message);
+      return;
+    }
+
+  if (!ppd_room_is_deleted (room))
+    ppd_room_set_access (room, &record->access);
+  ppd_room_record_free (record);
+}
+
+static void
+on_cluster_control (PpdCluster      *cluster,
+                    const char      *id,
+                    const char      *node,
+                    const char      *word,
+                    PpdClusterRooms *self)
 {
   PpdRoom *room = ppd_room_registry_lookup (self->registry, id);
 
-  if (room != NULL)
+  if (room == NULL)
+    return;
+
+  if (g_str_equal (word, "sync"))
     ppd_room_announce (room);
+  else if (g_str_equal (word, "access"))
+    /* The settings hold hashes only: read them where the owner stored them. */
+    ppd_store_load_room_async (self->store, id, 1, NULL, on_access_read, g_object_ref (room));
+  else if (g_str_equal (word, "deleted"))
+    ppd_room_registry_forget_room (self->registry, room);
 }
 
+/* The owner changed @room's access here: the other daemons apply it too. */
+void
+ppd_cluster_rooms_tell_access_changed (PpdClusterRooms *self,
+                                       const char      *room)
+{
+  ppd_cluster_publish_control (self->cluster, room, "access");
+}
+
+/* The owner deleted @room here: the other daemons let its sessions go. */
+void
+ppd_cluster_rooms_tell_deleted (PpdClusterRooms *self,
+                                const char      *room)
+{
+  ppd_cluster_publish_control (self->cluster, room, "deleted");
+}
+
+/* Redis is back: what was missed meanwhile comes from the store, and the
+ * other daemons hear who is here again (what they heard may be lost). */
 static void
 on_cluster_connected (PpdCluster      *cluster,
                       PpdClusterRooms *self)
 {
+  g_autoptr(GPtrArray) rooms = ppd_room_registry_dup_rooms (self->registry);
+
   ppd_metrics_set_cluster_up (self->metrics, TRUE);
+  for (guint i = 0; i < rooms->len; i++)
+    ppd_room_announce (g_ptr_array_index (rooms, i));
   catch_up_all (self);
 }
 
@@ -371,7 +427,7 @@ ppd_cluster_rooms_new (const PpdConfig *config,
   g_signal_connect_object (registry, "room-removed", G_CALLBACK (on_room_removed), self, 0);
   g_signal_connect_object (registry, "room-conflicted", G_CALLBACK (on_room_conflicted), self, 0);
   g_signal_connect_object (self->cluster, "message", G_CALLBACK (on_cluster_message), self, 0);
-  g_signal_connect_object (self->cluster, "sync", G_CALLBACK (on_cluster_sync), self, 0);
+  g_signal_connect_object (self->cluster, "control", G_CALLBACK (on_cluster_control), self, 0);
   g_signal_connect_object (self->cluster, "connected", G_CALLBACK (on_cluster_connected), self, 0);
   g_signal_connect_object (self->cluster, "node-lost", G_CALLBACK (on_node_lost), self, 0);
 

@@ -20,5 +20,10 @@ PpdClusterRooms *ppd_cluster_rooms_new          (const PpdConfig *config,
                                                  PpdMetrics      *metrics);
 void             ppd_cluster_rooms_stop         (PpdClusterRooms *self);
 gboolean         ppd_cluster_rooms_is_connected (PpdClusterRooms *self);
+void             ppd_cluster_rooms_tell_access_changed
+                                                (PpdClusterRooms *self,
+                                                 const char      *room);
+void             ppd_cluster_rooms_tell_deleted (PpdClusterRooms *self,
+                                                 const char      *room);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <hiredis/async.h>
-#include <hiredis/adapters/glib.h>
 
 #include "ppd-cluster.h"
 
@@ -20,7 +19,9 @@
  * channels of the rooms it has loaded. A message is one line naming the
  * sending daemon, then the frame as the protocol encodes it:
  *
- *   pairpad:room:{id}    NODE "\n" FRAME, or NODE "\n!sync": announce your sessions
+ *   pairpad:room:{id}    NODE "\n" FRAME, or NODE "\n!" WORD: "sync" (announce your
+ *                        sessions), "access" (the owner changed it: read it
+ *                        again), "deleted" (the owner deleted the room)
  *   pairpad:nodes        NODE, every second: a daemon not heard of for
  *                        NODE_TIMEOUT_S is gone, and so are its sessions
  *
@@ -32,7 +33,8 @@
 
 #define ROOM_CHANNEL "pairpad:room:"
 #define NODES_CHANNEL "pairpad:nodes"
-#define SYNC_FRAME "!sync"
+#define CONTROL_MARK '!'
+#define SYNC_WORD "sync"
 #define HEARTBEAT_S 1
 #define NODE_TIMEOUT_S 5
 #define MIN_RETRY_MS 250
@@ -44,6 +46,104 @@ typedef struct
   GSource           *source;
   gboolean           ready;
 } Link;
+
+/* hiredis on the main loop. hiredis ships a GLib adapter, but its dispatch
+ * goes on reading after a write that freed the context (a connection lost
+ * while publishing): this one stops once hiredis let the context go. */
+typedef struct
+{
+  GSource            source;
+  redisAsyncContext *context;   /* NULL once hiredis freed it */
+  GPollFD            poll_fd;
+} RedisSource;
+
+static void
+redis_source_watch (RedisSource *redis,
+                    gushort      add,
+                    gushort      remove)
+{
+  redis->poll_fd.events = (redis->poll_fd.events | add) & ~remove;
+  g_main_context_wakeup (g_source_get_context ((GSource *) redis));
+}
+
+static void redis_source_add_read (void *data) { redis_source_watch (data, G_IO_IN, 0); }
+static void redis_source_del_read (void *data) { redis_source_watch (data, 0, G_IO_IN); }
+static void redis_source_add_write (void *data) { redis_source_watch (data, G_IO_OUT, 0); }
+static void redis_source_del_write (void *data) { redis_source_watch (data, 0, G_IO_OUT); }
+
+/* hiredis frees the context: nothing may touch it any more. */
+static void
+redis_source_cleanup (void *data)
+{
+  RedisSource *redis = data;
+
+  redis->context = NULL;
+  redis->poll_fd.events = 0;
+  if (redis->poll_fd.fd >= 0)
+    {
+      g_source_remove_poll ((GSource *) redis, &redis->poll_fd);
+      redis->poll_fd.fd = -1;
+    }
+}
+
+static gboolean
+redis_source_check (GSource *source)
+{
+  RedisSource *redis = (RedisSource *) source;
+
+  return (redis->poll_fd.revents & (redis->poll_fd.events | G_IO_ERR | G_IO_HUP)) != 0;
+}
+
+static gboolean
+redis_source_prepare (GSource *source,
+                      int     *timeout)
+{
+  *timeout = -1;
+  return redis_source_check (source);
+}
+
+static gboolean
+redis_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     data)
+{
+  RedisSource *redis = (RedisSource *) source;
+  gushort revents = redis->poll_fd.revents;
+
+  redis->poll_fd.revents = 0;
+  if ((revents & G_IO_OUT) && redis->context != NULL)
+    redisAsyncHandleWrite (redis->context);
+  if ((revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)) && redis->context != NULL)
+    redisAsyncHandleRead (redis->context);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs redis_source_funcs = {
+  .prepare = redis_source_prepare,
+  .check = redis_source_check,
+  .dispatch = redis_source_dispatch,
+};
+
+static GSource *
+redis_source_new (redisAsyncContext *context)
+{
+  RedisSource *redis = (RedisSource *) g_source_new (&redis_source_funcs, sizeof (RedisSource));
+
+  g_source_set_static_name ((GSource *) redis, "[pairpad] redis");
+  redis->context = context;
+  redis->poll_fd.fd = context->c.fd;
+  g_source_add_poll ((GSource *) redis, &redis->poll_fd);
+
+  context->ev.addRead = redis_source_add_read;
+  context->ev.delRead = redis_source_del_read;
+  context->ev.addWrite = redis_source_add_write;
+  context->ev.delWrite = redis_source_del_write;
+  context->ev.cleanup = redis_source_cleanup;
+  context->ev.data = redis;
+
+  return (GSource *) redis;
+}
 
 struct _PpdCluster
 {
@@ -70,7 +170,7 @@ G_DEFINE_FINAL_TYPE (PpdCluster, ppd_cluster, G_TYPE_OBJECT)
 enum
 {
   MESSAGE,
-  SYNC,
+  CONTROL,
   CONNECTED,
   NODE_LOST,
   N_SIGNALS
@@ -184,9 +284,11 @@ on_room_message (PpdCluster *self,
 
   frame = newline + 1;
   n_frame = n_bytes - (frame - payload);
-  if (n_frame == strlen (SYNC_FRAME) && memcmp (frame, SYNC_FRAME, n_frame) == 0)
+  if (n_frame > 0 && frame[0] == CONTROL_MARK)
     {
-      g_signal_emit (self, signals[SYNC], 0, room, node);
+      g_autofree char *word = g_strndup (frame + 1, n_frame - 1);
+
+      g_signal_emit (self, signals[CONTROL], 0, room, node, word);
       return;
     }
 
@@ -255,11 +357,24 @@ subscribe (PpdCluster *self,
     redisAsyncCommand (self->sub.context, on_subscribed_reply, NULL, "SUBSCRIBE %s", channel);
 }
 
+/* Tells the other daemons following @room a @word: see the top. */
+void
+ppd_cluster_publish_control (PpdCluster *self,
+                             const char *room,
+                             const char *word)
+{
+  g_autofree char *line = g_strdup_printf ("%c%s", CONTROL_MARK, word);
+
+  g_return_if_fail (PPD_IS_CLUSTER (self));
+
+  publish_line (self, room, line, strlen (line));
+}
+
 static void
 ask_sync (PpdCluster *self,
           const char *room)
 {
-  publish_line (self, room, SYNC_FRAME, strlen (SYNC_FRAME));
+  ppd_cluster_publish_control (self, room, SYNC_WORD);
 }
 
 /* Both links up: follow everything again, and have the rooms read back
@@ -269,6 +384,7 @@ maybe_connected (PpdCluster *self)
 {
   GHashTableIter iter;
   const char *room;
+  gint64 *heard;
 
   if (!ppd_cluster_is_connected (self))
     return;
@@ -276,6 +392,12 @@ maybe_connected (PpdCluster *self)
   self->retry_ms = 0;
   g_info ("Connected to Redis at %s:%u as %s", self->config->cluster_host,
           self->config->cluster_port, self->config->node_name);
+
+  /* Nobody was heard while Redis was away: everyone gets the usual time
+   * to say they are alive before they count as gone. */
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &heard))
+    *heard = g_get_monotonic_time ();
 
   subscribe (self, NODES_CHANNEL);
   g_hash_table_iter_init (&iter, self->rooms);
@@ -336,6 +458,8 @@ open_link (PpdCluster *self,
     }
 
   context->data = self;
+  /* A Redis that vanished without a word is noticed, not waited on forever. */
+  redisEnableKeepAlive (&context->c);
   link->context = context;
   link->source = redis_source_new (context);
   g_source_attach (link->source, NULL);
@@ -389,8 +513,8 @@ heartbeat_cb (gpointer data)
 static void
 close_link (Link *link)
 {
-  /* hiredis calls the disconnect callback (link_lost(), which lets go of
-   * the source) before the adapter's cleanup, which still uses it. */
+  /* Freeing the context runs its cleanup and disconnect callbacks, which
+   * use the source and let go of it (link_lost()). */
   g_autoptr(GSource) source = link->source != NULL ? g_source_ref (link->source) : NULL;
 
   if (link->context != NULL)
@@ -447,10 +571,11 @@ ppd_cluster_class_init (PpdClusterClass *klass)
   signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
                                    G_TYPE_STRING, PP_TYPE_MESSAGE);
-  /* Another daemon began to follow a room: (room id, node). Announce its sessions. */
-  signals[SYNC] = g_signal_new ("sync", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
-                                G_TYPE_STRING);
+  /* Another daemon's word about a followed room: (room id, node, word),
+   * "sync", "access" or "deleted" (see the top). */
+  signals[CONTROL] = g_signal_new ("control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                   G_TYPE_STRING, G_TYPE_STRING);
   /* Redis is (back) up: messages may have been missed. */
   signals[CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -28,5 +28,9 @@ void        ppd_cluster_unfollow     (PpdCluster      *self,
 void        ppd_cluster_publish      (PpdCluster      *self,
                                       const char      *room,
                                       const PpMessage *message);
+void        ppd_cluster_publish_control
+                                     (PpdCluster      *self,
+                                      const char      *room,
+                                      const char      *word);
 
 G_END_DECLS

@@ -492,6 +492,9 @@ validate_completion (PpdConfig  *self,
   return TRUE;
 }
 
+#define NODE_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#define MAX_NODE_NAME 48
+
 /* Cluster mode: Redis as redis://HOST:PORT, and a store every daemon shares. */
 static gboolean
 validate_cluster (PpdConfig  *self,
@@ -502,7 +505,18 @@ validate_cluster (PpdConfig  *self,
   if (self->node_name == NULL || *self->node_name == '\0')
     {
       g_free (self->node_name);
-      self->node_name = g_strdup_printf ("%s-%d", g_get_host_name (), (int) getpid ());
+      self->node_name = g_strdup_printf ("%.40s-%d", g_get_host_name (), (int) getpid ());
+      g_strcanon (self->node_name, NODE_NAME_CHARS, '-');
+    }
+
+  /* It names the daemon in Redis messages and in client ids of its own. */
+  if (strlen (self->node_name) > MAX_NODE_NAME ||
+      strspn (self->node_name, NODE_NAME_CHARS) != strlen (self->node_name))
+    {
+      g_set_error (error, PPD_CONFIG_ERROR, PPD_CONFIG_ERROR_INVALID,
+                   _("node-name: “%s” must be 1 to %d letters, digits, “-” or “_”"),
+                   self->node_name, MAX_NODE_NAME);
+      return FALSE;
     }
 
   if (self->cluster != NULL && *self->cluster == '\0')

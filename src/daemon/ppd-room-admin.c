@@ -62,7 +62,13 @@ on_access_stored (GObject      *source,
                               "The change is in effect but could not be stored; try again");
     }
   else
-    respond_access (change->msg, change->room, change->owner_key);
+    {
+      PpdClusterRooms *cluster = ppd_context_get_cluster (change->context);
+
+      if (cluster != NULL)
+        ppd_cluster_rooms_tell_access_changed (cluster, ppd_room_get_id (change->room));
+      respond_access (change->msg, change->room, change->owner_key);
+    }
 
   soup_server_message_unpause (change->msg);
 }
@@ -84,6 +90,10 @@ on_room_deleted (GObject      *source,
     }
   else
     {
+      PpdClusterRooms *cluster = ppd_context_get_cluster (change->context);
+
+      if (cluster != NULL)
+        ppd_cluster_rooms_tell_deleted (cluster, ppd_room_get_id (change->room));
       g_info ("Deleted room %s", ppd_room_get_id (change->room));
       soup_server_message_set_status (change->msg, SOUP_STATUS_NO_CONTENT, NULL);
     }

@@ -659,6 +659,24 @@ on_room_deleted (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Closes every session of @room (not_found) and forgets it, without
+ * touching the store: for a room another daemon deleted. */
+void
+ppd_room_registry_forget_room (PpdRoomRegistry *self,
+                               PpdRoom         *room)
+{
+  g_autoptr(PpdRoom) hold = g_object_ref (room);
+  const char *id = ppd_room_get_id (room);
+
+  ppd_room_delete (room);
+  g_signal_handlers_disconnect_by_data (room, self);
+  g_signal_emit (self, signals[ROOM_REMOVED], 0, room);
+  g_hash_table_remove (self->dirty, room);
+  g_hash_table_remove (self->idle_since, room);
+  if (g_hash_table_lookup (self->rooms, id) == room)
+    g_hash_table_remove (self->rooms, id);
+}
+
 /* Closes every session of @room, forgets it, and deletes it from the
  * store with its whole log. Commits queued before are written first (the
  * store runs jobs in order), so none can bring it back. */

@@ -33,6 +33,8 @@ guint            ppd_room_registry_get_n_rooms         (PpdRoomRegistry     *sel
 PpdRoom         *ppd_room_registry_lookup              (PpdRoomRegistry     *self,
                                                         const char          *id);
 GPtrArray       *ppd_room_registry_dup_rooms           (PpdRoomRegistry     *self);
+void             ppd_room_registry_forget_room         (PpdRoomRegistry     *self,
+                                                        PpdRoom             *room);
 guint            ppd_room_registry_get_n_connections   (PpdRoomRegistry     *self);
 gboolean         ppd_room_id_is_valid                  (const char          *id);
 

@@ -78,6 +78,8 @@ struct _PpdRoom
   guint            deleted : 1;
   guint            new_snapshot : 1; /* a snapshot was stored since the last take */
   guint            cluster : 1;      /* one of several daemons on the database */
+  guint            meta_local : 1;   /* our sessions changed language or title since the last commit */
+  guint            meta_in_flight : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PpdRoom, ppd_room, G_TYPE_OBJECT)
@@ -635,11 +637,13 @@ static void handle_hello (PpdRoom         *self,
                           const PpMessage *msg);
 
 /* How long a hello whose v only another daemon has stored waits for this
- * one to catch up before it is refused. */
+ * one to catch up before it is refused, and how many may wait at once. */
 #define HELD_HELLO_TIMEOUT_S 10
+#define MAX_HELD_HELLOS 64
 
 typedef struct
 {
+  PpdRoom   *room;        /* borrowed: the room frees its waiters first */
   Member    *member;
   PpMessage *hello;
   guint      timeout_id;
@@ -666,15 +670,32 @@ resume_hello (PpdRoom  *self,
     handle_hello (self, h->member, h->hello);
 }
 
+static void
+refuse_newer_hello (Member *m)
+{
+  ppd_peer_fail (m->peer, PP_PROTOCOL_ERROR_BAD_VERSION, "hello.v is newer than the room",
+                 PPD_CLOSE_VERSION);
+}
+
+/* The version never came: refused, and its waiter goes (a room with
+ * waiters is never idle). */
 static gboolean
 on_held_hello_timeout (gpointer data)
 {
   HeldHello *h = data;
+  GQueue *waiters = &h->room->waiters;
 
   h->timeout_id = 0;
   if (member_is_live (h->member) && !h->member->hello)
-    ppd_peer_fail (h->member->peer, PP_PROTOCOL_ERROR_BAD_VERSION,
-                   "hello.v is newer than the room", PPD_CLOSE_VERSION);
+    refuse_newer_hello (h->member);
+
+  for (GList *l = waiters->head; l != NULL; l = l->next)
+    if (((Waiter *) l->data)->data == h)
+      {
+        waiter_free (l->data);
+        g_queue_delete_link (waiters, l);
+        break;
+      }
 
   return G_SOURCE_REMOVE;
 }
@@ -686,9 +707,20 @@ hold_hello (PpdRoom         *self,
             Member          *m,
             const PpMessage *msg)
 {
-  HeldHello *h = g_new0 (HeldHello, 1);
+  HeldHello *h;
+  guint n_held = 0;
 
+  for (GList *l = self->waiters.head; l != NULL; l = l->next)
+    n_held += ((Waiter *) l->data)->func == resume_hello;
+  if (n_held >= MAX_HELD_HELLOS)
+    {
+      refuse_newer_hello (m);
+      return;
+    }
+
+  h = g_new0 (HeldHello, 1);
   m->held = TRUE;
+  h->room = self;
   h->member = member_ref (m);
   h->hello = pp_message_ref ((PpMessage *) msg);
   h->timeout_id = g_timeout_add_seconds (HELD_HELLO_TIMEOUT_S, on_held_hello_timeout, h);
@@ -1085,6 +1117,7 @@ handle_meta (PpdRoom         *self,
     }
 
   self->meta_dirty = TRUE;
+  self->meta_local = TRUE;
   self->updated_at = g_get_real_time ();
   meta = pp_message_new_server_meta (m->user, self->language, self->title);
   broadcast_message (self, meta, NULL, G_MAXINT64);
@@ -1481,6 +1514,9 @@ ppd_room_collect_commit (PpdRoom        *self,
   /* Only from the version this daemon knows: another may have moved on. */
   info.guarded = self->cluster;
   info.expected_version = self->committed;
+  info.meta_changed = self->meta_local;
+  self->meta_in_flight = self->meta_local;
+  self->meta_local = FALSE;
   ppd_commit_batch_set_room (batch, &info);
 
   if (ppd_store_snapshot_is_due (self->config->snapshot_interval,
@@ -1538,11 +1574,11 @@ tell_unsaved (PpdRoom *self)
                                 "The database cannot be reached: your latest edits are not "
                                 "saved yet. They are kept and saved as soon as it is back.",
                                 FALSE, 0);
-  for (guint i = 0; i < self->members->len; i++)
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
     {
-      Member *m = g_ptr_array_index (self->members, i);
+      Member *m = ((Pending *) l->data)->member;
 
-      if (m->welcomed && !m->told_unsaved && member_is_live (m))
+      if (m != NULL && !m->told_unsaved && member_is_live (m))
         {
           m->told_unsaved = TRUE;
           ppd_metrics_count_error (self->metrics, PP_PROTOCOL_ERROR_INTERNAL);
@@ -1596,6 +1632,7 @@ void
 ppd_room_committed (PpdRoom *self)
 {
   self->committing = FALSE;
+  self->meta_in_flight = FALSE;
   self->new_snapshot |= self->snapshot_committed != self->snapshot_queued;
   self->snapshot_committed = self->snapshot_queued;
   settle_stored (self, self->in_flight);
@@ -1605,6 +1642,8 @@ ppd_room_committed (PpdRoom *self)
 static void
 requeue_batch (PpdRoom *self)
 {
+  self->meta_local |= self->meta_in_flight;
+  self->meta_in_flight = FALSE;
   self->committing = FALSE;
   self->queued = self->in_flight = self->committed;
   self->snapshot_queued = self->snapshot_committed;
@@ -1704,7 +1743,9 @@ ppd_room_is_deleted (PpdRoom *self)
 }
 
 /* The daemon's own ops (a restore) come from this client id, with a seq of
- * their own, so exactly-once bookkeeping treats them like anyone's. */
+ * their own, so exactly-once bookkeeping treats them like anyone's. In a
+ * cluster each daemon has its own: two daemons never give one (client,
+ * seq) to two different ops. */
 #define RESTORE_CLIENT "pairpad-restore"
 
 /**
@@ -1727,7 +1768,10 @@ ppd_room_replace_text (PpdRoom     *self,
 {
   g_autofree char *current = pp_document_dup_text (self->document);
   g_autoptr(PpTextOp) op = pp_text_op_new_diff (current, text);
-  PpdClientSeq *seen = g_hash_table_lookup (self->clients, RESTORE_CLIENT);
+  g_autofree char *client = self->cluster ? g_strconcat (RESTORE_CLIENT "-", self->config->node_name,
+                                                        NULL)
+                                         : g_strdup (RESTORE_CLIENT);
+  PpdClientSeq *seen = g_hash_table_lookup (self->clients, client);
 
   if (pp_text_op_is_identity (op))
     return self->version;
@@ -1747,7 +1791,7 @@ ppd_room_replace_text (PpdRoom     *self,
     }
   pp_document_set_max_length (self->document, self->config->max_document_chars);
 
-  append_entry (self, op, NULL, "restore", RESTORE_CLIENT, seen ? seen->last_seq + 1 : 1, name);
+  append_entry (self, op, NULL, "restore", client, seen ? seen->last_seq + 1 : 1, name);
   return self->version;
 }
 
@@ -1843,6 +1887,7 @@ rebase_pending (PpdRoom    *self,
   g_autofree char *text = NULL;
   GQueue rebased = G_QUEUE_INIT;
   g_autoptr(Member) resender = NULL;
+  gboolean alone = g_queue_is_empty (&self->pending);
   Pending *p;
 
   for (gint64 v = self->version; v > self->committed; v--)
@@ -1893,10 +1938,17 @@ rebase_pending (PpdRoom    *self,
       g_queue_push_tail (&rebased, p);
     }
 
-  text = pp_document_dup_text (self->base);
-  pp_document_free (self->document);
-  self->document = pp_document_new (text, -1, self->committed);
+  /* Nothing was pending: the newest document is the stored one, one op on. */
   pp_document_set_max_length (self->document, G_MAXSIZE);
+  if (alone)
+    apply_stored (self->document, remote);
+  else
+    {
+      text = pp_document_dup_text (self->base);
+      pp_document_free (self->document);
+      self->document = pp_document_new (text, -1, self->committed);
+      pp_document_set_max_length (self->document, G_MAXSIZE);
+    }
 
   while ((p = g_queue_pop_head (&rebased)) != NULL)
     {
@@ -1971,9 +2023,12 @@ ppd_room_apply_remote (PpdRoom    *self,
   if (entry->v > self->committed + 1)
     return PPD_ROOM_REMOTE_GAP;
 
-  /* Ours: a commit stored it, but its answer never came. */
+  /* Ours: a commit stored it, but its answer never came. The same op,
+   * not only the same (client, seq): a client that misbehaves on two
+   * daemons at once must not make the room differ from the store. */
   if (head != NULL && head->entry->seq == entry->seq &&
-      g_strcmp0 (head->entry->client, entry->client) == 0)
+      g_strcmp0 (head->entry->client, entry->client) == 0 &&
+      pp_text_op_equal (head->entry->op, entry->op))
     settle_stored (self, entry->v);
   else
     rebase_pending (self, entry);
@@ -2111,6 +2166,25 @@ ppd_room_apply_remote_message (PpdRoom    *self,
       return;
 
     case PP_MESSAGE_JOIN:
+      /* At once, so that a leave right after finds it; a selection at a
+       * version this daemon does not have yet comes with the next presence. */
+      if (message->user_info->v > self->committed)
+        {
+          g_autoptr(PpMessage) join = NULL;
+          g_autoptr(PpUserInfo) info = pp_user_info_copy (message->user_info);
+
+          g_array_set_size (info->sel, 0);
+          info->has_view = FALSE;
+          info->v = self->committed;
+          join = pp_message_new_join (info);
+          u = g_new0 (RemoteUpdate, 1);
+          u->node = g_strdup (node);
+          u->message = g_steal_pointer (&join);
+          apply_remote_user (self, u);
+          remote_update_free (u);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
     case PP_MESSAGE_PRESENCE:
       v = message->type == PP_MESSAGE_JOIN ? message->user_info->v : message->v;
       u = g_new0 (RemoteUpdate, 1);

@@ -146,6 +146,9 @@ static const char *sql_claim_room =
   "UPDATE rooms SET version = ##version::gint64, updated_at = ##updated::gint64, "
   "language = ##language::string, title = ##title::string "
   "WHERE id = ##id::string AND version = ##expected::gint64";
+static const char *sql_claim_room_keep_meta =
+  "UPDATE rooms SET version = ##version::gint64, updated_at = ##updated::gint64 "
+  "WHERE id = ##id::string AND version = ##expected::gint64";
 static const char *sql_insert_snapshot =
   "INSERT INTO snapshots (room, version, text, created_at) "
   "VALUES (##room::string, ##version::gint64, ##text::string, ##created::gint64) "
@@ -1146,11 +1149,12 @@ claim_rooms (PpdStore        *self,
              GPtrArray       *conflicts,
              GError         **error)
 {
-  Statement *claim = get_statement (self, sql_claim_room, error);
+  Statement *claim_meta = get_statement (self, sql_claim_room, error);
+  Statement *claim_only = claim_meta ? get_statement (self, sql_claim_room_keep_meta, error) : NULL;
   g_autofree const char **ids = NULL;
   guint n_ids;
 
-  if (claim == NULL)
+  if (claim_only == NULL)
     return FALSE;
 
   ids = (const char **) g_hash_table_get_keys_as_array (batch->rooms, &n_ids);
@@ -1158,14 +1162,21 @@ claim_rooms (PpdStore        *self,
   for (guint i = 0; i < n_ids; i++)
     {
       PpdRoomInfo *info = g_hash_table_lookup (batch->rooms, ids[i]);
+      Statement *claim = info->meta_changed ? claim_meta : claim_only;
+      gboolean ok;
       gint rows;
 
       if (!info->guarded)
         continue;
 
-      if (!set_params (claim, error, "version", info->version, "updated", info->updated_at,
-                       "language", info->language, "title", info->title, "id", info->id,
-                       "expected", info->expected_version, NULL))
+      if (info->meta_changed)
+        ok = set_params (claim, error, "version", info->version, "updated", info->updated_at,
+                         "language", info->language, "title", info->title, "id", info->id,
+                         "expected", info->expected_version, NULL);
+      else
+        ok = set_params (claim, error, "version", info->version, "updated", info->updated_at,
+                         "id", info->id, "expected", info->expected_version, NULL);
+      if (!ok)
         return FALSE;
       rows = run_non_select_rows (self, claim, error);
       if (rows < 0)

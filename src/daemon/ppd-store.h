@@ -40,6 +40,9 @@ typedef struct
    * and writes nothing of it. */
   gboolean guarded;
   gint64   expected_version;
+  /* Guarded commits write @language and @title only when this daemon's
+   * sessions changed them: another daemon may have newer ones. */
+  gboolean meta_changed;
 } PpdRoomInfo;
 
 typedef struct
