@@ -17,7 +17,9 @@
  * publishes what its rooms stored and what their sessions do (op, join,
  * leave, presence, meta frames) on the room's channel, and follows the
  * channels of the rooms it has loaded. A message is one line naming the
- * sending daemon, then the frame as the protocol encodes it:
+ * sending daemon (NODE: its --node-name and a random number of this run, so
+ * that a daemon restarted at once is not taken for the one that died),
+ * then the frame as the protocol encodes it:
  *
  *   pairpad:room:{id}    NODE "\n" FRAME, or NODE "\n!" WORD: "sync" (announce your
  *                        sessions), "access" (the owner changed it: read it
@@ -79,7 +81,8 @@ redis_source_cleanup (void *data)
 
   redis->context = NULL;
   redis->poll_fd.events = 0;
-  if (redis->poll_fd.fd >= 0)
+  /* link_lost() may have destroyed the source already, polls and all. */
+  if (redis->poll_fd.fd >= 0 && !g_source_is_destroyed ((GSource *) redis))
     {
       g_source_remove_poll ((GSource *) redis, &redis->poll_fd);
       redis->poll_fd.fd = -1;
@@ -151,6 +154,7 @@ struct _PpdCluster
 
   Link             pub;
   Link             sub;
+  char            *identity;    /* NODE#RANDOM: a restarted daemon is someone new */
   GHashTable      *rooms;       /* followed room ids */
   GHashTable      *nodes;       /* node → gint64* monotonic µs last heard */
   guint            retry_id;
@@ -254,12 +258,33 @@ publish_line (PpdCluster *self,
               gsize       n_bytes)
 {
   g_autofree char *channel = room_channel (room);
-  g_autoptr(GString) payload = g_string_sized_new (strlen (self->config->node_name) + 1 + n_bytes);
+  g_autoptr(GString) payload = g_string_sized_new (strlen (self->identity) + 1 + n_bytes);
 
-  g_string_append (payload, self->config->node_name);
+  g_string_append (payload, self->identity);
   g_string_append_c (payload, '\n');
   g_string_append_len (payload, frame, n_bytes);
   publish (self, channel, payload->str, payload->len);
+}
+
+static void
+on_node_heard (PpdCluster *self,
+               const char *node,
+               gsize       n_bytes)
+{
+  g_autofree char *name = g_strndup (node, n_bytes);
+  gint64 *heard;
+
+  if (g_str_equal (name, self->identity))
+    return;
+
+  heard = g_hash_table_lookup (self->nodes, name);
+  if (heard == NULL)
+    {
+      g_info ("Daemon %s joined the cluster", name);
+      heard = g_new (gint64, 1);
+      g_hash_table_insert (self->nodes, g_steal_pointer (&name), heard);
+    }
+  *heard = g_get_monotonic_time ();
 }
 
 static void
@@ -279,8 +304,10 @@ on_room_message (PpdCluster *self,
     return;
 
   node = g_strndup (payload, newline - payload);
-  if (g_str_equal (node, self->config->node_name))
+  if (g_str_equal (node, self->identity))
     return;
+  /* Heard, even before its first heartbeat: its sessions leave with it. */
+  on_node_heard (self, node, strlen (node));
 
   frame = newline + 1;
   n_frame = n_bytes - (frame - payload);
@@ -303,59 +330,6 @@ on_room_message (PpdCluster *self,
   g_signal_emit (self, signals[MESSAGE], 0, room, node, message);
 }
 
-static void
-on_node_heard (PpdCluster *self,
-               const char *node,
-               gsize       n_bytes)
-{
-  g_autofree char *name = g_strndup (node, n_bytes);
-  gint64 *heard;
-
-  if (g_str_equal (name, self->config->node_name))
-    return;
-
-  heard = g_hash_table_lookup (self->nodes, name);
-  if (heard == NULL)
-    {
-      g_info ("Daemon %s joined the cluster", name);
-      heard = g_new (gint64, 1);
-      g_hash_table_insert (self->nodes, g_steal_pointer (&name), heard);
-    }
-  *heard = g_get_monotonic_time ();
-}
-
-static void
-on_subscribed_reply (redisAsyncContext *context,
-                     void              *reply_data,
-                     void              *data)
-{
-  PpdCluster *self = context->data;
-  redisReply *reply = reply_data;
-  const redisReply *kind, *channel, *payload;
-
-  if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
-    return;
-
-  kind = reply->element[0];
-  channel = reply->element[1];
-  payload = reply->element[2];
-  if (kind->type != REDIS_REPLY_STRING || g_strcmp0 (kind->str, "message") != 0 ||
-      channel->type != REDIS_REPLY_STRING || payload->type != REDIS_REPLY_STRING)
-    return;
-
-  if (g_str_equal (channel->str, NODES_CHANNEL))
-    on_node_heard (self, payload->str, payload->len);
-  else if (g_str_has_prefix (channel->str, ROOM_CHANNEL))
-    on_room_message (self, channel->str + strlen (ROOM_CHANNEL), payload->str, payload->len);
-}
-
-static void
-subscribe (PpdCluster *self,
-           const char *channel)
-{
-  if (self->sub.ready)
-    redisAsyncCommand (self->sub.context, on_subscribed_reply, NULL, "SUBSCRIBE %s", channel);
-}
 
 /* Tells the other daemons following @room a @word: see the top. */
 void
@@ -376,6 +350,50 @@ ask_sync (PpdCluster *self,
 {
   ppd_cluster_publish_control (self, room, SYNC_WORD);
 }
+
+static void
+on_subscribed_reply (redisAsyncContext *context,
+                     void              *reply_data,
+                     void              *data)
+{
+  PpdCluster *self = context->data;
+  redisReply *reply = reply_data;
+  const redisReply *kind, *channel, *payload;
+
+  if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
+    return;
+
+  kind = reply->element[0];
+  channel = reply->element[1];
+  payload = reply->element[2];
+  if (kind->type != REDIS_REPLY_STRING || channel->type != REDIS_REPLY_STRING)
+    return;
+
+  /* Only now do answers reach this daemon: ask who is there. */
+  if (g_str_equal (kind->str, "subscribe") && g_str_has_prefix (channel->str, ROOM_CHANNEL) &&
+      g_hash_table_contains (self->rooms, channel->str + strlen (ROOM_CHANNEL)))
+    {
+      ask_sync (self, channel->str + strlen (ROOM_CHANNEL));
+      return;
+    }
+
+  if (g_strcmp0 (kind->str, "message") != 0 || payload->type != REDIS_REPLY_STRING)
+    return;
+
+  if (g_str_equal (channel->str, NODES_CHANNEL))
+    on_node_heard (self, payload->str, payload->len);
+  else if (g_str_has_prefix (channel->str, ROOM_CHANNEL))
+    on_room_message (self, channel->str + strlen (ROOM_CHANNEL), payload->str, payload->len);
+}
+
+static void
+subscribe (PpdCluster *self,
+           const char *channel)
+{
+  if (self->sub.ready)
+    redisAsyncCommand (self->sub.context, on_subscribed_reply, NULL, "SUBSCRIBE %s", channel);
+}
+
 
 /* Both links up: follow everything again, and have the rooms read back
  * what they may have missed meanwhile. */
@@ -406,7 +424,6 @@ maybe_connected (PpdCluster *self)
       g_autofree char *channel = room_channel (room);
 
       subscribe (self, channel);
-      ask_sync (self, room);
     }
 
   g_signal_emit (self, signals[CONNECTED], 0);
@@ -486,7 +503,7 @@ heartbeat_cb (gpointer data)
   const char *node;
   gint64 *heard;
 
-  publish (self, NODES_CHANNEL, self->config->node_name, strlen (self->config->node_name));
+  publish (self, NODES_CHANNEL, self->identity, strlen (self->identity));
 
   /* Without Redis nothing is heard: nobody is declared gone for it. */
   if (!ppd_cluster_is_connected (self))
@@ -555,6 +572,7 @@ ppd_cluster_finalize (GObject *object)
 
   g_hash_table_unref (self->rooms);
   g_hash_table_unref (self->nodes);
+  g_free (self->identity);
 
   G_OBJECT_CLASS (ppd_cluster_parent_class)->finalize (object);
 }
@@ -599,6 +617,7 @@ ppd_cluster_new (const PpdConfig *config,
 
   self->config = config;
   self->metrics = metrics;
+  self->identity = g_strdup_printf ("%s#%08x", config->node_name, g_random_int ());
 
   return self;
 }
@@ -637,7 +656,6 @@ ppd_cluster_follow (PpdCluster *self,
 
   channel = room_channel (room);
   subscribe (self, channel);
-  ask_sync (self, room);
 }
 
 void

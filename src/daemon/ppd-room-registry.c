@@ -20,7 +20,7 @@
  * durability does not cost throughput. */
 
 #define SWEEP_INTERVAL_S 1
-#define MAX_RETRY_DELAY_MS 5000
+#define MAX_RETRY_DELAY_MS 2000
 
 struct _PpdRoomRegistry
 {

@@ -124,6 +124,9 @@ typedef struct
 {
   PpLogEntry *entry;
   Member     *member;     /* the sender, for the ack */
+  PpTextOp   *received;   /* the op as its sender made it, on version @base: */
+  gint64      base;       /*   a rebase transforms it again, past the new log */
+  PpdClientSeq before;    /* its client's bookkeeping before it, should it be dropped */
 } Pending;
 
 typedef void (*WaiterFunc) (PpdRoom  *self,
@@ -299,6 +302,7 @@ pending_free (Pending *p)
 {
   pp_log_entry_unref (p->entry);
   g_clear_pointer (&p->member, member_unref);
+  g_clear_pointer (&p->received, pp_text_op_unref);
   g_free (p);
 }
 
@@ -886,10 +890,13 @@ handle_duplicate (PpdRoom         *self,
 
 /* @op, already applied to the document, becomes the next log entry and
  * waits for the commit; @sender (nullable: the daemon's own ops) gets the
- * ack, everyone else the op. */
+ * ack, everyone else the op. @received on @base is @op as it was made,
+ * before it was transformed past the log. */
 static void
 append_entry (PpdRoom    *self,
               PpTextOp   *op,
+              PpTextOp   *received,
+              gint64      base,
               Member     *sender,
               const char *user,
               const char *client,
@@ -905,18 +912,21 @@ append_entry (PpdRoom    *self,
   entry = pp_log_entry_new (self->version, op, user, client, seq, name, g_get_real_time ());
   log_append (self, entry);
 
+  pending = g_new0 (Pending, 1);
   if (seen == NULL)
     {
       seen = g_new0 (PpdClientSeq, 1);
       g_hash_table_insert (self->clients, g_strdup (client), seen);
     }
+  pending->before = *seen;
   seen->last_seq = seq;
   seen->last_version = self->version;
 
   self->pending_bytes += entry_bytes (entry);
-  pending = g_new0 (Pending, 1);
   pending->entry = g_steal_pointer (&entry);
   pending->member = sender != NULL ? member_ref (sender) : NULL;
+  pending->received = pp_text_op_ref (received);
+  pending->base = base;
   g_queue_push_tail (&self->pending, pending);
 
   self->updated_at = g_get_real_time ();
@@ -1009,7 +1019,7 @@ handle_op (PpdRoom         *self,
       return;
     }
 
-  append_entry (self, op, m, m->user, m->client, msg->seq, m->name);
+  append_entry (self, op, msg->op, msg->v, m, m->user, m->client, msg->seq, m->name);
 }
 
 static void
@@ -1766,15 +1776,28 @@ ppd_room_replace_text (PpdRoom     *self,
                        const char  *name,
                        GError     **error)
 {
-  g_autofree char *current = pp_document_dup_text (self->document);
-  g_autoptr(PpTextOp) op = pp_text_op_new_diff (current, text);
+  /* In a cluster pending entries may be rebased, which starts again from
+   * each op as made on a stored version: the diff is against the stored
+   * text, and goes past the pending entries like a client's op. */
+  g_autofree char *current = pp_document_dup_text (self->cluster ? self->base : self->document);
+  gint64 base = self->cluster ? self->committed : self->version;
+  g_autoptr(PpTextOp) received = pp_text_op_new_diff (current, text);
+  g_autoptr(PpTextOp) op = pp_text_op_ref (received);
   g_autofree char *client = self->cluster ? g_strconcat (RESTORE_CLIENT "-", self->config->node_name,
                                                         NULL)
                                          : g_strdup (RESTORE_CLIENT);
   PpdClientSeq *seen = g_hash_table_lookup (self->clients, client);
 
-  if (pp_text_op_is_identity (op))
+  if (pp_text_op_is_identity (received))
     return self->version;
+
+  for (gint64 v = base + 1; v <= self->version; v++)
+    {
+      PpTextOp *transformed = pp_text_op_transform (op, log_entry_at (self, v)->op, PP_SIDE_LEFT);
+
+      pp_text_op_unref (op);
+      op = transformed;
+    }
 
   if (self->pending_bytes > MAX_PENDING_BYTES)
     {
@@ -1791,7 +1814,8 @@ ppd_room_replace_text (PpdRoom     *self,
     }
   pp_document_set_max_length (self->document, self->config->max_document_chars);
 
-  append_entry (self, op, NULL, "restore", client, seen ? seen->last_seq + 1 : 1, name);
+  append_entry (self, op, received, base, NULL, "restore", client, seen ? seen->last_seq + 1 : 1,
+                name);
   return self->version;
 }
 
@@ -1848,14 +1872,22 @@ static void
 move_waiters (PpdRoom    *self,
               GHashTable *moved)
 {
-  for (GList *l = self->waiters.head; l != NULL; l = l->next)
+  for (GList *l = self->waiters.head, *next; l != NULL; l = next)
     {
       Waiter *w = l->data;
       gpointer to;
 
+      next = l->next;
       if (!w->pending || !g_hash_table_lookup_extended (moved, &w->version, NULL, &to))
         continue;
-      w->version = *(gint64 *) to;
+      /* An entry dropped unstored: nothing to wait for, no ack to give. */
+      if (*(gint64 *) to < 0 && w->func == send_deferred_ack)
+        {
+          waiter_free (w);
+          g_queue_delete_link (&self->waiters, l);
+          continue;
+        }
+      w->version = MAX (*(gint64 *) to, self->committed);
       if (w->func == send_deferred_ack)
         ((DeferredAck *) w->data)->version = w->version;
     }
@@ -1870,24 +1902,51 @@ map_version (GHashTable *moved,
   g_hash_table_insert (moved, g_memdup2 (&from, sizeof from), g_memdup2 (&to, sizeof to));
 }
 
+/* @received, made on version @base, transformed past every log entry
+ * after it, as the room does with an op that arrives (C' = transform (C, L,
+ * left) for each L in order); NULL when the log no longer reaches back. */
+static PpTextOp *
+transform_past_log (PpdRoom  *self,
+                    PpTextOp *received,
+                    gint64    base)
+{
+  PpTextOp *op;
+
+  if (base < self->log_start)
+    return NULL;
+
+  op = pp_text_op_ref (received);
+  for (gint64 v = base + 1; v <= self->version; v++)
+    {
+      PpTextOp *transformed = pp_text_op_transform (op, log_entry_at (self, v)->op, PP_SIDE_LEFT);
+
+      pp_text_op_unref (op);
+      op = transformed;
+    }
+
+  return op;
+}
+
 /* @remote is version @committed + 1, stored by another daemon while this
  * one's pending entries waited: it goes first, and every pending entry is
- * transformed past it, as if it had come after it (P' = transform (P, R,
- * left), R' = transform (R, P, right), entry by entry). A pending entry
- * that is @remote itself (its client moved here and resent it) is dropped
- * and acked with @remote's version. The newest document is rebuilt from
- * @base and the rebased entries. */
+ * made again from its op as received, transformed past the log in its new
+ * order, as if it had arrived after @remote. That is exactly what its
+ * sender's client computes when it receives @remote before its ack
+ * (transforming the pending entry as it stands would differ wherever two
+ * inserts meet: text ops do not transform the same along two paths). A
+ * pending entry that is @remote itself (its client moved here and resent
+ * it) is dropped and acked with @remote's version. The newest document is
+ * rebuilt from @base and the rebased entries. */
 static void
 rebase_pending (PpdRoom    *self,
                 PpLogEntry *remote)
 {
-  g_autoptr(PpTextOp) r = pp_text_op_ref (remote->op);
   g_autoptr(GHashTable) moved = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(PpMessage) op = NULL;
-  g_autofree char *text = NULL;
-  GQueue rebased = G_QUEUE_INIT;
   g_autoptr(Member) resender = NULL;
   gboolean alone = g_queue_is_empty (&self->pending);
+  gint64 old_committed = self->committed;
+  GQueue queue = self->pending;
   Pending *p;
 
   for (gint64 v = self->version; v > self->committed; v--)
@@ -1897,46 +1956,7 @@ rebase_pending (PpdRoom    *self,
   apply_stored (self->base, remote);
   note_client (self, remote);
   self->committed = self->version = remote->v;
-
-  while ((p = g_queue_pop_head (&self->pending)) != NULL)
-    {
-      PpLogEntry *old = p->entry;
-
-      self->pending_bytes -= entry_bytes (old);
-      if (r != NULL && old->seq == remote->seq && g_strcmp0 (old->client, remote->client) == 0)
-        {
-          g_autoptr(PpMessage) ack = pp_message_new_ack (old->seq, remote->v);
-
-          if (p->member != NULL && member_is_live (p->member))
-            {
-              ppd_peer_send_message (p->member->peer, ack);
-              resender = member_ref (p->member);
-            }
-          map_version (moved, old->v, remote->v);
-          /* Later entries were made after this one already: nothing moves them. */
-          g_clear_pointer (&r, pp_text_op_unref);
-          pending_free (p);
-          continue;
-        }
-
-      if (r != NULL)
-        {
-          PpTextOp *past = pp_text_op_transform (old->op, r, PP_SIDE_LEFT);
-          PpTextOp *next = pp_text_op_transform (r, old->op, PP_SIDE_RIGHT);
-
-          pp_text_op_unref (r);
-          r = next;
-          p->entry = pp_log_entry_new (0, past, old->user, old->client, old->seq, old->name,
-                                       old->created_at);
-          pp_text_op_unref (past);
-        }
-      else
-        p->entry = pp_log_entry_ref (old);
-      /* The old version, until the new one is known. */
-      p->entry->v = old->v;
-      pp_log_entry_unref (old);
-      g_queue_push_tail (&rebased, p);
-    }
+  map_version (moved, old_committed, old_committed);
 
   /* Nothing was pending: the newest document is the stored one, one op on. */
   pp_document_set_max_length (self->document, G_MAXSIZE);
@@ -1944,36 +1964,66 @@ rebase_pending (PpdRoom    *self,
     apply_stored (self->document, remote);
   else
     {
-      text = pp_document_dup_text (self->base);
+      g_autofree char *text = pp_document_dup_text (self->base);
+
       pp_document_free (self->document);
       self->document = pp_document_new (text, -1, self->committed);
       pp_document_set_max_length (self->document, G_MAXSIZE);
     }
 
-  while ((p = g_queue_pop_head (&rebased)) != NULL)
+  g_queue_init (&self->pending);
+  self->pending_bytes = 0;
+  while ((p = g_queue_pop_head (&queue)) != NULL)
     {
+      g_autoptr(PpTextOp) rebased = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(PpLogEntry) entry = NULL;
+      gpointer base;
+      PpLogEntry *old = p->entry;
 
-      if (!pp_document_apply (self->document, p->entry->op, &error))
+      if (old->seq == remote->seq && g_strcmp0 (old->client, remote->client) == 0)
         {
-          /* Only a resent op that raced with an insert at the same place
-           * can get here: its sender starts again from the stored text. */
-          g_warning ("Room %s: dropped a rebased op of %s: %s", self->id, p->entry->client,
-                     error->message);
-          map_version (moved, p->entry->v, self->committed);
+          g_autoptr(PpMessage) ack = pp_message_new_ack (old->seq, remote->v);
+
           if (p->member != NULL && member_is_live (p->member))
-            ppd_peer_fail (p->member->peer, PP_PROTOCOL_ERROR_RESYNC,
-                           "Your edit crossed another daemon's: rejoin", PPD_CLOSE_VERSION);
+            {
+              ppd_peer_send_message (p->member->peer, ack);
+              g_clear_pointer (&resender, member_unref);
+              resender = member_ref (p->member);
+            }
+          map_version (moved, old->v, remote->v);
           pending_free (p);
           continue;
         }
 
-      entry = pp_log_entry_new (self->version + 1, p->entry->op, p->entry->user, p->entry->client,
-                                p->entry->seq, p->entry->name, p->entry->created_at);
-      map_version (moved, p->entry->v, entry->v);
-      pp_log_entry_unref (p->entry);
-      p->entry = g_steal_pointer (&entry);
+      /* A base among the pending entries (a restore made alone) moved with them. */
+      if (p->base > old_committed && g_hash_table_lookup_extended (moved, &p->base, NULL, &base))
+        p->base = *(gint64 *) base;
+      rebased = transform_past_log (self, p->received, p->base);
+
+      if (rebased == NULL || !pp_document_apply (self->document, rebased, &error))
+        {
+          /* Its history is no longer in memory (or it cannot fit): its
+           * sender starts again from the stored text. */
+          PpdClientSeq *seen = g_hash_table_lookup (self->clients, old->client);
+
+          g_warning ("Room %s: dropped a pending op of %s that could not be rebased: %s",
+                     self->id, old->client, error != NULL ? error->message : "too old");
+          /* Never stored: its seq is free again, and nothing acks it. */
+          if (seen != NULL && seen->last_seq == old->seq)
+            *seen = p->before;
+          map_version (moved, old->v, -1);
+          if (p->member != NULL && member_is_live (p->member))
+            ppd_peer_fail (p->member->peer, PP_PROTOCOL_ERROR_RESYNC,
+                           "Your edit crossed another daemon's and could not be kept: rejoin",
+                           PPD_CLOSE_VERSION);
+          pending_free (p);
+          continue;
+        }
+
+      p->entry = pp_log_entry_new (self->version + 1, rebased, old->user, old->client, old->seq,
+                                   old->name, old->created_at);
+      map_version (moved, old->v, p->entry->v);
+      pp_log_entry_unref (old);
       self->version = p->entry->v;
       log_append (self, p->entry);
       note_client (self, p->entry);

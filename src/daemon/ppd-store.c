@@ -1675,13 +1675,50 @@ prepare_insert_ops (PpdStore  *self,
   return TRUE;
 }
 
+/* libgda's PostgreSQL provider prepares a statement (BEGIN included) on
+ * its first use, and crashes when that fails for a server gone away
+ * (libgda 5.2: an error without SQLSTATE). So every statement a commit
+ * needs is prepared while the server answers, right after connecting. */
+static gboolean
+prepare_commits (PpdStore  *self,
+                 GError   **error)
+{
+  const char * const commit_sql[] = {
+    sql_claim_room, sql_claim_room_keep_meta, sql_update_room, sql_upsert_client,
+    sql_insert_snapshot,
+  };
+  GHashTableIter iter;
+  Statement *s;
+
+  if (g_strcmp0 (self->provider, "PostgreSQL") != 0)
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commit_sql); i++)
+    if (get_statement (self, commit_sql[i], error) == NULL)
+      return FALSE;
+  if (!prepare_insert_ops (self, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, self->statements);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
+    if (!gda_connection_statement_prepare (self->cnc, s->statement, error))
+      return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  rollback (self);
+
+  return TRUE;
+}
+
 static gboolean
 job_open (PpdStore  *self,
           gpointer   data,
           gpointer  *result,
           GError   **error)
 {
-  return open_connection (self, error) && migrate (self, error) && prepare_insert_ops (self, error);
+  return open_connection (self, error) && migrate (self, error) &&
+         prepare_insert_ops (self, error) && prepare_commits (self, error);
 }
 
 /* After a failed job: if the database no longer answers (a restarted
@@ -1733,7 +1770,8 @@ run_job (PpdStore *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (self->cnc == NULL && job->func != job_open && !open_connection (self, &error))
+  if (self->cnc == NULL && job->func != job_open &&
+      (!open_connection (self, &error) || !prepare_commits (self, &error)))
     {
       g_clear_object (&self->cnc);
       g_task_return_new_error (task, PPD_STORE_ERROR, PPD_STORE_ERROR_UNAVAILABLE,

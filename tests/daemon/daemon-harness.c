@@ -16,6 +16,7 @@
 
 #define START_TIMEOUT_MS 20000
 #define MAX_PAYLOAD (64 * 1024 * 1024)
+#define RECONNECT_DELAY_MS 200
 
 const char *
 pp_backend_name (PpBackend backend)
@@ -99,6 +100,29 @@ pp_test_daemon_new (PpBackend   backend,
   return g_steal_pointer (&daemon);
 }
 
+/* @base_url: "http://HOST:PORT" (or https) of a daemon or balancer the
+ * harness did not start. Requests and clients go there; stop and free
+ * leave it running. */
+PpTestDaemon *
+pp_test_daemon_new_for_url (const char *base_url)
+{
+  PpTestDaemon *daemon = g_new0 (PpTestDaemon, 1);
+  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  g_assert_nonnull (uri);
+  scheme = g_uri_get_scheme (uri);
+  g_assert_true (g_str_equal (scheme, "http") || g_str_equal (scheme, "https"));
+
+  daemon->port = g_uri_get_port (uri);
+  daemon->base_url = g_strdup_printf ("%s://%s:%u", scheme, g_uri_get_host (uri), daemon->port);
+  daemon->ws_base_url = g_strdup_printf ("ws%s://%s:%u", scheme + strlen ("http"),
+                                         g_uri_get_host (uri), daemon->port);
+  daemon->http = soup_session_new_with_options ("timeout", 30, NULL);
+
+  return daemon;
+}
+
 static void
 die_with_parent (gpointer data)
 {
@@ -124,6 +148,7 @@ pp_test_daemon_start (PpTestDaemon *daemon)
 
   g_assert_nonnull (binary);
   g_assert_null (daemon->process);
+  g_assert_nonnull (daemon->database);  /* not a pp_test_daemon_new_for_url() one */
 
   /* Every client of the suites comes from 127.0.0.1: the per-address
    * limits are for the tests that check them (later options win). */
@@ -443,6 +468,26 @@ on_ws_message (SoupWebsocketConnection *ws,
                     error->message);
 }
 
+static gboolean
+reconnect_cb (gpointer data)
+{
+  PpTestClient *client = data;
+
+  client->reconnect_id = 0;
+  pp_test_client_connect (client);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A cancelled connection is one the test ended on purpose. */
+static void
+maybe_reconnect (PpTestClient *client)
+{
+  if (client->auto_reconnect && client->reconnect_id == 0 &&
+      !g_cancellable_is_cancelled (client->cancellable))
+    client->reconnect_id = g_timeout_add (RECONNECT_DELAY_MS, reconnect_cb, client);
+}
+
 static void
 on_ws_closed (SoupWebsocketConnection *ws,
               PpTestClient            *client)
@@ -450,6 +495,7 @@ on_ws_closed (SoupWebsocketConnection *ws,
   client->closed = TRUE;
   client->close_code = soup_websocket_connection_get_close_code (ws);
   pp_client_session_disconnected (client->session);
+  maybe_reconnect (client);
 }
 
 static void
@@ -469,6 +515,7 @@ on_ws_connected (GObject      *source,
           client->connecting = FALSE;
           client->closed = TRUE;
           g_test_message ("connect failed: %s", error->message);
+          maybe_reconnect (client);
         }
       return;
     }
@@ -534,7 +581,9 @@ void
 pp_test_client_join (PpTestClient *client)
 {
   pp_test_client_connect (client);
-  PP_TEST_WAIT (pp_test_client_is_joined (client) || (client->closed && !client->connecting),
+  /* With auto_reconnect, through the attempts that fail. */
+  PP_TEST_WAIT (pp_test_client_is_joined (client) ||
+                (client->closed && !client->connecting && client->reconnect_id == 0),
                 15000);
   g_assert_true (pp_test_client_is_joined (client));
 }
@@ -548,13 +597,15 @@ pp_test_client_is_synced (PpTestClient *client)
 void
 pp_test_client_disconnect (PpTestClient *client)
 {
+  /* Cancelled first: no automatic reconnect follows. */
+  g_cancellable_cancel (client->cancellable);
+  g_clear_handle_id (&client->reconnect_id, g_source_remove);
   if (client->ws != NULL &&
       soup_websocket_connection_get_state (client->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     {
       soup_websocket_connection_close (client->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       PP_TEST_WAIT (client->closed, 5000);
     }
-  g_cancellable_cancel (client->cancellable);
   client->connecting = FALSE;
 }
 
@@ -630,6 +681,7 @@ pp_test_client_free (PpTestClient *client)
 
   if (client->cancellable != NULL)
     g_cancellable_cancel (client->cancellable);
+  g_clear_handle_id (&client->reconnect_id, g_source_remove);
   if (client->ws != NULL)
     {
       g_signal_handlers_disconnect_by_data (client->ws, client);

@@ -19,7 +19,9 @@ typedef enum
 
 /* A pairpadd process on 127.0.0.1 with its own database: a SQLite file in
  * a temporary directory, or a fresh database on the PostgreSQL server named
- * by $PAIRPAD_TEST_POSTGRES_URL (started by tests/run-all.sh). */
+ * by $PAIRPAD_TEST_POSTGRES_URL (started by tests/run-all.sh). Or, from
+ * pp_test_daemon_new_for_url(), only the address of a daemon (or balancer)
+ * someone else runs: no process, no database. */
 typedef struct
 {
   PpBackend     backend;
@@ -57,7 +59,11 @@ typedef struct
   guint                    n_leaves;
   guint                    n_presence;
   guint                    n_meta;
+  /* Reconnect shortly after the connection ends or cannot be opened, as
+   * the app and the browser client do; pp_test_client_disconnect() does
+   * not count. */
   gboolean                 auto_reconnect;
+  guint                    reconnect_id;
 } PpTestClient;
 
 /* A bare WebSocket that records every frame it receives, for bad input. */
@@ -86,6 +92,7 @@ const char   *pp_backend_name              (PpBackend      backend);
 PpTestDaemon *pp_test_daemon_new           (PpBackend      backend,
                                             const char    *first_arg,
                                             ...);
+PpTestDaemon *pp_test_daemon_new_for_url   (const char    *base_url);
 void          pp_test_daemon_start         (PpTestDaemon  *daemon);
 void          pp_test_daemon_trust         (PpTestDaemon  *daemon,
                                             GTlsDatabase  *database);
