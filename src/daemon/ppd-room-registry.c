@@ -692,13 +692,7 @@ ppd_room_registry_delete_room_async (PpdRoomRegistry     *self,
 
   g_task_set_source_tag (task, ppd_room_registry_delete_room_async);
 
-  ppd_room_delete (room);
-  g_signal_handlers_disconnect_by_data (room, self);
-  g_signal_emit (self, signals[ROOM_REMOVED], 0, room);
-  g_hash_table_remove (self->dirty, room);
-  g_hash_table_remove (self->idle_since, room);
-  if (g_hash_table_lookup (self->rooms, id) == room)
-    g_hash_table_remove (self->rooms, id);
+  ppd_room_registry_forget_room (self, room);
   g_info ("Deleting room %s", id);
 
   ppd_store_delete_room_async (self->store, id, cancellable, on_room_deleted,

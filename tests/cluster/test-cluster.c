@@ -89,18 +89,6 @@ spin (guint ms)
       g_usleep (1000);
 }
 
-static gsize
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  gsize n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 static void
 count_signal (guint *counter)
 {
@@ -936,7 +924,7 @@ assert_markers_once (const char  *text,
     for (guint k = 0; k < n_markers[i]; k++)
       {
         g_autofree char *marker = g_strdup_printf ("<c%u.%u>", i, k);
-        gsize count = count_occurrences (text, marker);
+        gsize count = pp_test_count_occurrences (text, marker);
 
         if (count != 1)
           {
@@ -1207,22 +1195,6 @@ test_redis_restart (Fixture       *f,
     g_assert_cmpuint (clients[i]->n_errors, ==, 0);
 }
 
-static guint
-count_frames (PpTestSocket *socket,
-              const char   *type)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < socket->frames->len; i++)
-    {
-      JsonObject *object = json_node_get_object (g_ptr_array_index (socket->frames, i));
-
-      n += g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), type) == 0;
-    }
-
-  return n;
-}
-
 /* PostgreSQL goes away: edits are not acked, whoever made one hears why
  * (once), the daemons answer 503 and the balancer keeps the open sessions.
  * Once it is back every edit is acked and stored exactly once. */
@@ -1305,14 +1277,14 @@ test_postgres_outage (Fixture       *f,
   spin (3000);
   g_assert_cmpuint (a->n_acks, ==, a_acks);
   g_assert_cmpuint (b->n_acks, ==, b_acks);
-  g_assert_cmpuint (count_frames (raw, "ack"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (raw, "ack"), ==, 0);
   g_assert_cmpint (pp_client_session_get_state (a->session), ==,
                    PP_CLIENT_SESSION_AWAITING_WITH_BUFFER);
   g_assert_cmpint (pp_client_session_get_state (b->session), ==, PP_CLIENT_SESSION_AWAITING_ACK);
   /* Once per outage, although the daemons keep retrying. */
   g_assert_cmpuint (a->n_errors, ==, 1);
   g_assert_cmpuint (b->n_errors, ==, 1);
-  g_assert_cmpuint (count_frames (raw, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (raw, "error"), ==, 0);
 
   /* Every daemon is down for HAProxy now, yet it keeps the open session. */
   WAIT_OR_RETURN (get_health (cluster.balancer, NULL) == 503, 15000);
@@ -1337,7 +1309,7 @@ test_postgres_outage (Fixture       *f,
   if (text == NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
-    g_assert_cmpuint (count_occurrences (text, markers[i]), ==, 1);
+    g_assert_cmpuint (pp_test_count_occurrences (text, markers[i]), ==, 1);
   g_assert_cmpint (after, ==, before + G_N_ELEMENTS (markers));
   g_assert_false (through->closed);
 

@@ -1071,3 +1071,33 @@ pp_test_room_request (PpTestDaemon *daemon,
   g_assert_cmpuint (status, ==, expected_status);
   return answer;
 }
+
+/* How many times @needle is in @haystack, overlaps counted. */
+gsize
+pp_test_count_occurrences (const char *haystack,
+                           const char *needle)
+{
+  gsize n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* How many frames of @type @socket received so far. */
+guint
+pp_test_socket_count_frames (PpTestSocket *socket,
+                             const char   *type)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < socket->frames->len; i++)
+    {
+      JsonObject *object = json_node_get_object (g_ptr_array_index (socket->frames, i));
+
+      n += g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), type) == 0;
+    }
+
+  return n;
+}

@@ -765,22 +765,6 @@ scene_open_socket (Scene    *s,
   return socket;
 }
 
-static guint
-count_frames (PpTestSocket *socket,
-              const char   *type)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < socket->frames->len; i++)
-    {
-      JsonObject *object = json_node_get_object (g_ptr_array_index (socket->frames, i));
-
-      n += g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), type) == 0;
-    }
-
-  return n;
-}
-
 /* The next error frame: @code, a message, and "seq" only when @seq > 0. */
 static void
 assert_error (PpTestSocket *socket,
@@ -844,7 +828,7 @@ assert_still_open (Scene        *s,
   pp_test_socket_send (socket, frame);
   assert_ack (socket, seq, s->version + 1);
   g_assert_false (socket->closed);
-  g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
   scene_expect_ops (s, 1);
 }
 
@@ -902,7 +886,7 @@ test_bad_frame (gconstpointer data)
   if (bad->close_code != 0)
     {
       assert_closed (socket, bad->close_code);
-      g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+      g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
       scene_assert_unchanged (&s);
     }
   else
@@ -998,7 +982,7 @@ test_flood (gconstpointer data)
 
   assert_error (socket, "rate_limited", 0);
   assert_closed (socket, 4429);
-  g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
 
   text = pp_test_daemon_dup_text (s.daemon, s.room, &version);
   g_test_message ("%" G_GINT64_FORMAT " of %u ops went in before the limit", version, n_frames);
@@ -1045,7 +1029,7 @@ test_stale_op (gconstpointer data)
   g_assert_cmpint (version, ==, 2);
   watcher_text = pp_test_client_dup_text (s.watcher);
   g_assert_cmpstr (watcher_text, ==, text);
-  g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
 
   scene_assert_alive (&s);
 }
@@ -1174,7 +1158,7 @@ test_op_pipelined (gconstpointer data)
   g_assert_nonnull (welcome);
   assert_ack (socket, 1, 1);
   scene_expect_ops (&s, 1);
-  g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
 
   scene_assert_alive (&s);
 }
@@ -1201,7 +1185,7 @@ test_unknown_fields (gconstpointer data)
                                "\"extra\":[[[]]]}");
   assert_ack (socket, 1, 1);
   scene_expect_ops (&s, 1);
-  g_assert_cmpuint (count_frames (socket, "error"), ==, 0);
+  g_assert_cmpuint (pp_test_socket_count_frames (socket, "error"), ==, 0);
 
   scene_assert_alive (&s);
 }

@@ -14,18 +14,6 @@
 #define N_CLIENTS 6
 #define N_ROUNDS 40
 
-static gsize
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  gsize n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 static void
 test_rest (gconstpointer data)
 {
@@ -203,10 +191,10 @@ test_vanish_before_ack (gconstpointer data)
   pp_test_clients_assert_converged (daemon, room, (PpTestClient *[]) { a, b }, 2);
 
   text = pp_test_daemon_dup_text (daemon, room, &version);
-  g_assert_cmpuint (count_occurrences (text, "«landed»"), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "«resent»"), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "B1 "), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "B2 "), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "«landed»"), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "«resent»"), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "B1 "), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "B2 "), ==, 1);
   g_assert_cmpint (version, ==, 4);
 
   pp_test_daemon_stop_cleanly (daemon);
