@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ppd-cluster-rooms.h"
 
 /* The glue between the rooms and the cluster (ppd-cluster.c):
@@ -178,6 +180,24 @@ catch_up_all (PpdClusterRooms *self)
     catch_up (self, g_ptr_array_index (rooms, i));
 }
 
+/* Every room's sessions here, so that the others drop those whose leave
+ * they missed, and ask about those whose join they missed. */
+static void
+publish_rosters (PpdClusterRooms *self)
+{
+  g_autoptr(GPtrArray) rooms = ppd_room_registry_dup_rooms (self->registry);
+
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      PpdRoom *room = g_ptr_array_index (rooms, i);
+      g_auto(GStrv) users = ppd_room_dup_local_users (room);
+      g_autofree char *list = g_strjoinv (" ", users);
+      g_autofree char *word = g_strconcat ("roster ", list, NULL);
+
+      ppd_cluster_publish_control (self->cluster, ppd_room_get_id (room), word);
+    }
+}
+
 static gboolean
 poll_cb (gpointer data)
 {
@@ -190,6 +210,8 @@ poll_cb (gpointer data)
     {
       self->last_poll = now;
       catch_up_all (self);
+      if (connected)
+        publish_rosters (self);
     }
 
   return G_SOURCE_CONTINUE;
@@ -310,6 +332,19 @@ on_cluster_control (PpdCluster      *cluster,
 
   if (g_str_equal (word, "sync"))
     ppd_room_announce (room);
+  else if (g_str_has_prefix (word, "roster"))
+    {
+      g_auto(GStrv) users = g_strsplit (word + strlen ("roster"), " ", -1);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) ids = NULL;
+
+      for (guint i = 0; users[i] != NULL; i++)
+        if (*users[i] != '\0')
+          g_strv_builder_add (builder, users[i]);
+      ids = g_strv_builder_end (builder);
+      if (ppd_room_apply_roster (room, node, (const char * const *) ids))
+        ppd_cluster_publish_control (self->cluster, id, "sync");
+    }
   else if (g_str_equal (word, "access"))
     /* The settings hold hashes only: read them where the owner stored them. */
     ppd_store_load_room_async (self->store, id, 1, NULL, on_access_read, g_object_ref (room));

@@ -23,7 +23,8 @@
  *
  *   pairpad:room:{id}    NODE "\n" FRAME, or NODE "\n!" WORD: "sync" (announce your
  *                        sessions), "access" (the owner changed it: read it
- *                        again), "deleted" (the owner deleted the room)
+ *                        again), "deleted" (the owner deleted the room),
+ *                        "roster U1 U2…" (every 5 s: all of NODE's sessions)
  *   pairpad:nodes        NODE, every second: a daemon not heard of for
  *                        NODE_TIMEOUT_S is gone, and so are its sessions
  *

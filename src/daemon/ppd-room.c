@@ -2288,3 +2288,49 @@ ppd_room_announce (PpdRoom *self)
       tell_cluster (self, join);
     }
 }
+
+/* The session ids of the welcomed sessions here, for the others' roster. */
+GStrv
+ppd_room_dup_local_users (PpdRoom *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->members, i);
+
+      if (m->welcomed && member_is_live (m))
+        g_strv_builder_add (builder, m->user);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* @node says these are all its sessions in the room: the others left
+ * (their leave was lost, say while Redis was away). Returns whether some
+ * are unknown here: then ask @node to announce them. */
+gboolean
+ppd_room_apply_roster (PpdRoom            *self,
+                       const char         *node,
+                       const char * const *users)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  RemoteUser *remote;
+  const char *user;
+  gboolean unknown = FALSE;
+
+  g_return_val_if_fail (self->cluster, FALSE);
+
+  g_hash_table_iter_init (&iter, self->remote_users);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &user, (gpointer *) &remote))
+    if (g_str_equal (remote->node, node) && !g_strv_contains (users, user))
+      g_ptr_array_add (gone, g_strdup (user));
+  for (guint i = 0; i < gone->len; i++)
+    forget_remote_user (self, g_ptr_array_index (gone, i));
+
+  for (guint i = 0; users[i] != NULL; i++)
+    unknown |= !g_hash_table_contains (self->remote_users, users[i]);
+
+  return unknown;
+}

@@ -75,6 +75,10 @@ void            ppd_room_apply_remote_message
 void            ppd_room_forget_node        (PpdRoom         *self,
                                              const char      *node);
 void            ppd_room_announce           (PpdRoom         *self);
+GStrv           ppd_room_dup_local_users    (PpdRoom         *self);
+gboolean        ppd_room_apply_roster       (PpdRoom            *self,
+                                             const char         *node,
+                                             const char * const *users);
 const PpdAccess *ppd_room_get_access         (PpdRoom         *self);
 void            ppd_room_set_access         (PpdRoom         *self,
                                              const PpdAccess *access);

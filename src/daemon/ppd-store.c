@@ -211,6 +211,18 @@ static const char *sql_select_checkpoints =
   "SELECT version, name, created_at FROM checkpoints WHERE room = ##room::string "
   "ORDER BY created_at";
 
+/* Every statement above, for prepare_all() to prepare up front. */
+static const char * const *const all_sql[] = {
+  &sql_upsert_client, &sql_update_room, &sql_claim_room, &sql_claim_room_keep_meta,
+  &sql_insert_snapshot, &sql_insert_room, &sql_select_room, &sql_update_access,
+  &sql_delete_room, &sql_select_snapshot, &sql_select_ops, &sql_select_clients,
+  &sql_insert_account, &sql_select_account, &sql_delete_expired_sessions,
+  &sql_insert_session, &sql_select_session, &sql_delete_session, &sql_ping,
+  &sql_select_history_start, &sql_newest_snapshot_before, &sql_compact_ops,
+  &sql_compact_snapshots, &sql_set_history_start, &sql_insert_checkpoint,
+  &sql_select_checkpoints,
+};
+
 /* Data structures */
 
 /* A snapshot rewrites the whole text, inside the commit that acks wait
@@ -1677,24 +1689,20 @@ prepare_insert_ops (PpdStore  *self,
 
 /* libgda's PostgreSQL provider prepares a statement (BEGIN included) on
  * its first use, and crashes when that fails for a server gone away
- * (libgda 5.2: an error without SQLSTATE). So every statement a commit
- * needs is prepared while the server answers, right after connecting. */
+ * (libgda 5.2: an error without SQLSTATE). So every statement is prepared
+ * while the server answers, right after connecting. */
 static gboolean
-prepare_commits (PpdStore  *self,
-                 GError   **error)
+prepare_all (PpdStore  *self,
+             GError   **error)
 {
-  const char * const commit_sql[] = {
-    sql_claim_room, sql_claim_room_keep_meta, sql_update_room, sql_upsert_client,
-    sql_insert_snapshot,
-  };
   GHashTableIter iter;
   Statement *s;
 
   if (g_strcmp0 (self->provider, "PostgreSQL") != 0)
     return TRUE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (commit_sql); i++)
-    if (get_statement (self, commit_sql[i], error) == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (all_sql); i++)
+    if (get_statement (self, *all_sql[i], error) == NULL)
       return FALSE;
   if (!prepare_insert_ops (self, error))
     return FALSE;
@@ -1718,7 +1726,7 @@ job_open (PpdStore  *self,
           GError   **error)
 {
   return open_connection (self, error) && migrate (self, error) &&
-         prepare_insert_ops (self, error) && prepare_commits (self, error);
+         prepare_insert_ops (self, error) && prepare_all (self, error);
 }
 
 /* After a failed job: if the database no longer answers (a restarted
@@ -1771,7 +1779,7 @@ run_job (PpdStore *self,
     return;
 
   if (self->cnc == NULL && job->func != job_open &&
-      (!open_connection (self, &error) || !prepare_commits (self, &error)))
+      (!open_connection (self, &error) || !prepare_all (self, &error)))
     {
       g_clear_object (&self->cnc);
       g_task_return_new_error (task, PPD_STORE_ERROR, PPD_STORE_ERROR_UNAVAILABLE,

@@ -871,6 +871,67 @@ test_joins (Fixture       *f,
                         "daemon 5 s after they joined", n_incomplete, JOIN_ROOMS);
 }
 
+/* The owner's changes hold on every daemon at once: a room made view-only
+ * on one daemon lets nobody edit through another (the protocol's
+ * forbidden, 4403, for whoever tries), and a room deleted on one daemon
+ * closes its sessions on the others (not_found, 4404). */
+static void
+test_owner_changes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) access = NULL;
+  g_autoptr(JsonNode) gone = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *owner_key = NULL;
+  g_autoptr(JsonNode) welcome = NULL;
+  PpTestSocket *socket;
+  PpTestClient *editor;
+  PpTestClient *reader;
+  guint status;
+
+  if (!f->ready)
+    return;
+
+  created = pp_test_daemon_request (cluster.daemons[0], "POST", "/api/v1/rooms",
+                                    "{\"text\":\"shared\"}", &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = g_strdup (json_object_get_string_member (json_node_get_object (created), "id"));
+  owner_key = g_strdup (json_object_get_string_member (json_node_get_object (created),
+                                                       "owner_key"));
+
+  /* On pairpadd-2 and -3, which have the room loaded before the owner acts on pairpadd-1. */
+  editor = join_client (cluster.daemons[1], id, "owner-change-editor");
+  reader = join_client (cluster.daemons[2], id, "owner-change-reader");
+  pp_test_client_insert (editor, 6, "!");
+  WAIT_OR_RETURN (editor->n_acks == 1, 5000);
+
+  access = pp_test_room_request (cluster.daemons[0], id, "PATCH", "access",
+                                 "{\"access\":\"view\"}", owner_key, 200);
+  /* The editor on the other daemon is told it only views now ... */
+  WAIT_OR_RETURN (pp_client_session_get_role (editor->session) == PP_ROLE_VIEWER, 5000);
+  /* ... and a session there that edits anyway is refused and closed. */
+  socket = pp_test_socket_new (cluster.daemons[1], id);
+  pp_test_socket_send (socket, "{\"type\":\"hello\",\"client\":\"owner-change-raw\","
+                               "\"name\":\"Raw\"}");
+  welcome = pp_test_socket_wait_frame (socket, "welcome", 5000);
+  g_assert_nonnull (welcome);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (welcome), "role"), ==,
+                   "viewer");
+  pp_test_socket_send (socket, "{\"type\":\"op\",\"v\":1,\"seq\":1,\"op\":[\"x\"]}");
+  g_assert_true (pp_test_socket_wait_closed (socket, 5000));
+  g_assert_cmpint (socket->close_code, ==, 4403);
+  g_assert_false (reader->closed);
+
+  gone = pp_test_room_request (cluster.daemons[0], id, "DELETE", "", NULL, owner_key, 204);
+  WAIT_OR_RETURN (reader->closed, 5000);
+  g_assert_cmpint (reader->close_code, ==, 4404);
+
+  pp_test_socket_free (socket);
+  pp_test_client_free (editor);
+  pp_test_client_free (reader);
+}
+
 #define KILL_CLIENTS 6
 
 /* Edits that can be counted afterwards: a marker "<cI.K>" (client I's K-th)
@@ -1420,6 +1481,7 @@ main (int   argc,
     }
 
   add_test ("joins", test_joins);
+  add_test ("owner-changes", test_owner_changes);
   add_test ("spread-and-converge", test_spread_and_converge);
   add_test ("kill-9", test_kill_9);
   add_test ("redis-restart", test_redis_restart);
