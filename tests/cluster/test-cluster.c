@@ -513,17 +513,6 @@ join_client (PpTestDaemon *daemon,
   return client;
 }
 
-static gboolean
-all_synced (PpTestClient **clients,
-            guint          n)
-{
-  for (guint i = 0; i < n; i++)
-    if (!pp_test_client_is_synced (clients[i]))
-      return FALSE;
-
-  return TRUE;
-}
-
 /* For the report of a divergence: RUN_DIR/text-ROOM-WHO.txt. */
 static void
 save_text (const char *room,
@@ -559,7 +548,7 @@ assert_cluster_converged (const char    *room,
     servers[i] = cluster.daemons[i];
   servers[N_DAEMONS] = cluster.balancer;
 
-  WAIT_FOR (settled, all_synced (clients, n), CONVERGE_TIMEOUT_MS);
+  WAIT_FOR (settled, pp_test_clients_all_synced (clients, n), CONVERGE_TIMEOUT_MS);
   if (!settled)
     return NULL;
   settled = FALSE;

@@ -1006,9 +1006,10 @@ pp_test_raw_client_free (PpTestRawClient *client)
   g_free (client);
 }
 
-static gboolean
-all_synced (PpTestClient **clients,
-            guint          n)
+/* Whether every one of @clients has nothing unacknowledged. */
+gboolean
+pp_test_clients_all_synced (PpTestClient **clients,
+                            guint          n)
 {
   for (guint i = 0; i < n; i++)
     if (!pp_test_client_is_synced (clients[i]))
@@ -1039,7 +1040,7 @@ pp_test_clients_assert_converged (PpTestDaemon  *daemon,
   gint64 version = 0;
   g_autofree char *text = NULL;
 
-  PP_TEST_WAIT (all_synced (clients, n), 30000);
+  PP_TEST_WAIT (pp_test_clients_all_synced (clients, n), 30000);
   text = pp_test_daemon_dup_text (daemon, room, &version);
   PP_TEST_WAIT (all_at_version (clients, n, version), 30000);
 

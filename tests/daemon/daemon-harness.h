@@ -179,6 +179,8 @@ JsonNode     *pp_test_socket_wait_frame    (PpTestSocket  *socket,
 gboolean      pp_test_socket_wait_closed   (PpTestSocket  *socket,
                                             guint          timeout_ms);
 void          pp_test_socket_free          (PpTestSocket  *socket);
+gboolean      pp_test_clients_all_synced   (PpTestClient **clients,
+                                            guint          n);
 guint         pp_test_socket_count_frames  (PpTestSocket  *socket,
                                             const char    *type);
 gsize         pp_test_count_occurrences    (const char    *haystack,
