@@ -319,6 +319,20 @@ pp_test_start_view_new (GPtrArray *opened)
   return view;
 }
 
+/* Creates a room with @start_view's button, as a person does; returns what
+ * @opened recorded for it, split: the server, the room id, the token if any. */
+GStrv
+pp_test_create_room (GtkWidget *start_view,
+                     GPtrArray *opened)
+{
+  guint before = opened->len;
+
+  g_assert_true (gtk_widget_activate_action (start_view, "start.create", NULL));
+  PP_TEST_WAIT (opened->len == before + 1, 10000);
+
+  return g_strsplit (g_ptr_array_index (opened, before), " ", 3);
+}
+
 /* A GSourceFunc, or a signal handler (connected swapped), that sets the
  * gboolean at @flag. */
 gboolean
@@ -508,6 +522,15 @@ GtkTextBuffer *
 pp_test_room_view_buffer (PairpadRoomView *view)
 {
   return gtk_text_view_get_buffer (GTK_TEXT_VIEW (pairpad_room_view_get_source_view (view)));
+}
+
+/* Types @text at @view's caret, and waits until the daemon acknowledged it. */
+void
+pp_test_room_view_type (PairpadRoomView *view,
+                        const char      *text)
+{
+  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (view), text, -1);
+  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (view)) == 0, 10000);
 }
 
 char *

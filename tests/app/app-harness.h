@@ -44,6 +44,8 @@ void        pp_test_click                    (GtkWidget           *root,
 GSettings  *pp_test_settings_new             (const char          *server);
 void        pp_test_settings_reset_and_unref (GSettings           *settings);
 GtkWidget  *pp_test_start_view_new           (GPtrArray           *opened);
+GStrv       pp_test_create_room              (GtkWidget           *start_view,
+                                              GPtrArray           *opened);
 
 gboolean    pp_test_set_flag                 (gpointer             flag);
 void        pp_test_keep_result              (GObject             *source,
@@ -77,6 +79,8 @@ PairpadRoomView *pp_test_room_view_open      (const char      *base_url,
                                               const char      *token);
 gboolean         pp_test_room_view_is_in     (PairpadRoomView *view);
 GtkTextBuffer   *pp_test_room_view_buffer    (PairpadRoomView *view);
+void             pp_test_room_view_type      (PairpadRoomView *view,
+                                              const char      *text);
 char            *pp_test_buffer_dup_text     (GtkTextBuffer   *buffer);
 
 G_END_DECLS

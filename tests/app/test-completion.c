@@ -86,9 +86,7 @@ fixture_setup (Fixture       *f,
 
   start_view = pp_test_start_view_new (f->opened);
   pp_test_window_new (start_view, 720, 420);
-  g_assert_true (gtk_widget_activate_action (start_view, "start.create", NULL));
-  PP_TEST_WAIT (f->opened->len == 1, 10000);
-  opened = g_strsplit (g_ptr_array_index (f->opened, 0), " ", 3);
+  opened = pp_test_create_room (start_view, f->opened);
   f->room = g_strdup (opened[1]);
   f->key = pp_test_secrets_dup (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
                                 f->daemon->base_url, f->room);
@@ -109,15 +107,6 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->key, g_free);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
   g_clear_pointer (&f->model, pp_fake_model_server_free);
-}
-
-/* Typed into @view and stored by the daemon. */
-static void
-type_text (PairpadRoomView *view,
-           const char      *text)
-{
-  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (view), text, -1);
-  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (view)) == 0, 10000);
 }
 
 /* A context of @view's own completion, at the caret. */
@@ -211,7 +200,7 @@ test_complete (Fixture       *f,
   session = pairpad_room_view_get_session (f->owner);
   PP_TEST_WAIT (pp_client_session_get_general_access (session) == PP_GENERAL_ACCESS_RESTRICTED,
                 10000);
-  type_text (f->owner, FIRST_LINE);
+  pp_test_room_view_type (f->owner, FIRST_LINE);
 
   /* Asked at once: the request waits for the daemon to have "tot". */
   gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (f->owner), "tot", -1);
@@ -268,7 +257,7 @@ test_viewer (Fixture       *f,
   if (f->daemon == NULL)
     return;
 
-  type_text (f->owner, FIRST_LINE "tot");
+  pp_test_room_view_type (f->owner, FIRST_LINE "tot");
   set_access (f, "view");
 
   /* Someone else's app: no owner key. */
@@ -437,7 +426,7 @@ test_model (Fixture       *f,
 
   session = pairpad_room_view_get_session (f->owner);
   buffer = pp_test_room_view_buffer (f->owner);
-  type_text (f->owner, FIRST_LINE "result = tot");
+  pp_test_room_view_type (f->owner, FIRST_LINE "result = tot");
 
   context = show_completion (f->owner);
   first = dup_nth_proposal (context, 0);
@@ -519,7 +508,7 @@ test_model_fails (Fixture       *f,
 
   pp_fake_model_server_set_mode (f->model, PP_FAKE_MODEL_FAIL);
   n_requests = pp_fake_model_server_get_n_requests (f->model);
-  type_text (f->owner, FIRST_LINE "result = tot");
+  pp_test_room_view_type (f->owner, FIRST_LINE "result = tot");
 
   context = show_completion (f->owner);
   g_assert_false (offers_model (context));

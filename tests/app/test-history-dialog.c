@@ -61,9 +61,7 @@ fixture_setup (Fixture       *f,
 
   start_view = pp_test_start_view_new (f->opened);
   pp_test_window_new (start_view, 720, 420);
-  g_assert_true (gtk_widget_activate_action (start_view, "start.create", NULL));
-  PP_TEST_WAIT (f->opened->len == 1, 10000);
-  opened = g_strsplit (g_ptr_array_index (f->opened, 0), " ", 3);
+  opened = pp_test_create_room (start_view, f->opened);
   f->room = g_strdup (opened[1]);
 
   f->owner = open_room (f);
@@ -79,15 +77,6 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->opened, g_ptr_array_unref);
   g_clear_pointer (&f->room, g_free);
   g_clear_pointer (&f->daemon, pp_test_daemon_free);
-}
-
-/* Typed into @view and stored by the daemon. */
-static void
-type_text (PairpadRoomView *view,
-           const char      *text)
-{
-  gtk_text_buffer_insert_at_cursor (pp_test_room_view_buffer (view), text, -1);
-  PP_TEST_WAIT (pp_client_session_get_n_unsent (pairpad_room_view_get_session (view)) == 0, 10000);
 }
 
 static PairpadHistoryDialog *
@@ -188,8 +177,8 @@ test_checkpoint_and_restore (Fixture       *f,
     return;
 
   session = pairpad_room_view_get_session (f->owner);
-  type_text (f->owner, "def greet ():\n");
-  type_text (f->owner, "    print (\"hello\")\n");
+  pp_test_room_view_type (f->owner, "def greet ():\n");
+  pp_test_room_view_type (f->owner, "    print (\"hello\")\n");
   g_assert_cmpint (pp_client_session_get_version (session), ==, 2);
 
   /* A checkpoint, named in the dialog. */
@@ -211,7 +200,7 @@ test_checkpoint_and_restore (Fixture       *f,
   /* Everything deleted, and more typed, in the room. */
   gtk_text_buffer_set_text (pp_test_room_view_buffer (f->owner), "", -1);
   PP_TEST_WAIT (pp_client_session_get_n_unsent (session) == 0, 10000);
-  type_text (f->owner, "gone");
+  pp_test_room_view_type (f->owner, "gone");
   gtk_text_buffer_set_text (pp_test_room_view_buffer (f->owner), "", -1);
   PP_TEST_WAIT (pp_client_session_get_n_unsent (session) == 0, 10000);
   before_restore = pp_client_session_get_version (session);
@@ -277,7 +266,7 @@ test_viewer (Fixture       *f,
   if (f->daemon == NULL)
     return;
 
-  type_text (f->owner, "watch this");
+  pp_test_room_view_type (f->owner, "watch this");
   key = pp_test_secrets_dup (pairpad_secrets_get_default (), PAIRPAD_SECRET_OWNER_KEY,
                              f->daemon->base_url, f->room);
   path = g_strdup_printf ("/api/v1/rooms/%s/access", f->room);

@@ -95,9 +95,7 @@ fixture_setup (Fixture       *f,
   /* The owner makes the room on the start page, and opens it. */
   f->start_view = pp_test_start_view_new (f->opened);
   pp_test_window_new (f->start_view, 720, 420);
-  g_assert_true (gtk_widget_activate_action (f->start_view, "start.create", NULL));
-  PP_TEST_WAIT (f->opened->len == 1, 10000);
-  opened = g_strsplit (g_ptr_array_index (f->opened, 0), " ", 3);
+  opened = pp_test_create_room (f->start_view, f->opened);
   g_assert_null (opened[2]);
   f->room = g_strdup (opened[1]);
 
